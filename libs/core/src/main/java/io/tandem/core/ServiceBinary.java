@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * The kinds of Tandem service. {@link #stored()} is the value in {@code services.binary} and etcd keys; {@link
+ * The kinds of Tandem service. {@link #stored()} is the value in {@code services.binary_name} and etcd keys; {@link
  * #cinderName()} is what the REST facade shows, so that Cinder's clients recognise the services.
  */
 public enum ServiceBinary {

@@ -27,7 +27,7 @@ public class VersionsController {
                 .body(document(request));
     }
 
-    @Get(uris = {"/v3", "/v3/"})
+    @Get("/v3")
     HttpResponse<Map<String, Object>> v3(HttpRequest<?> request) {
         return HttpResponse.ok(document(request));
     }

@@ -51,12 +51,13 @@ public class MembershipFactory {
         long deadline = System.nanoTime() + config.getStartupTimeout().toNanos();
         for (int attempt = 1; ; attempt++) {
             try {
-                // Any read proves the endpoint answers; this one is small and names something an operator knows.
+                // Any read proves the endpoint answers; listing the schedulers is small.
                 membership.liveServices(ServiceBinary.SCHEDULER);
                 return;
             } catch (UnavailableException e) {
                 if (System.nanoTime() - deadline > 0) {
-                    throw e;
+                    throw new UnavailableException("etcd at " + String.join(",", config.getEndpoints())
+                            + " is unreachable after " + config.getStartupTimeout().toSeconds() + " s", e);
                 }
                 LOG.warn("{} (attempt {}); retrying", e.getMessage(), attempt);
                 try {

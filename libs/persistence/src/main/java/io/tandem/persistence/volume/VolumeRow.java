@@ -11,6 +11,7 @@ import java.util.UUID;
  *
  * @param clusterName the cluster that manages the volume, or null when its host is not clustered
  * @param host the node that created it ({@code <node>@<backend>}); in a cluster any member may manage it later
+ * @param statusReason why the volume is in an error status, for operators; null otherwise
  * @param providerLocation where the driver said the volume lives
  */
 public record VolumeRow(
@@ -21,6 +22,7 @@ public record VolumeRow(
         String description,
         int sizeGb,
         String status,
+        String statusReason,
         String previousStatus,
         String clusterName,
         String host,
@@ -41,6 +43,7 @@ public record VolumeRow(
                 row.getString("description"),
                 row.getInt("size_gb"),
                 row.getString("status"),
+                row.getString("status_reason"),
                 row.getString("previous_status"),
                 row.getString("cluster_name"),
                 row.getString("host"),

@@ -1,0 +1,202 @@
+package io.tandem.driver.memory;
+
+import io.tandem.driver.CapacityReport;
+import io.tandem.driver.ConnectionInfo;
+import io.tandem.driver.DriverCapabilities;
+import io.tandem.driver.DriverContext;
+import io.tandem.driver.DriverException;
+import io.tandem.driver.FailoverResult;
+import io.tandem.driver.HostReplicationUpdate;
+import io.tandem.driver.VolumeDriver;
+import io.tandem.driver.VolumeLocation;
+import io.tandem.driver.VolumeSpec;
+import io.tandem.driver.support.ActiveSite;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A driver for tests and benchmarks: volumes are entries of an {@link InMemoryBackend} shared by every instance with
+ * the same backend name, and every call first runs the backend's {@link Faults} (counted, delayed, held, failed).
+ * Tests reach them through {@link #faults(String)} and clear a backend between tests with {@link #reset(String)}.
+ *
+ * <p>Options ({@code tandem.volume.driver-options.*}), read at {@link #doSetup}, so that a separate volume-svc process
+ * can be started slow or failing. {@code <op>} is one of {@code setup, create, delete, extend, initialize-connection,
+ * capacity, failover, failover-completed, freeze, thaw, update-host-replication}; durations are {@code 250ms},
+ * {@code 2s}, {@code 1m}, {@code 1h} or ISO-8601 ({@code PT2S}).
+ *
+ * <table>
+ *   <caption>Option keys</caption>
+ *   <tr><th>key</th><th>value</th><th>effect</th></tr>
+ *   <tr><td>{@code capacity-gb}</td><td>GiB</td><td>total capacity (default 1 PiB); creates beyond it fail</td></tr>
+ *   <tr><td>{@code delay.<op>}</td><td>duration</td><td>every call waits this long first</td></tr>
+ *   <tr><td>{@code fail.<op>.on-call}</td><td>N ≥ 1</td><td>the Nth call fails</td></tr>
+ *   <tr><td>{@code fail.<op>.from-call}</td><td>N ≥ 1</td><td>the Nth call and every later one fail</td></tr>
+ *   <tr><td>{@code hang.<op>}</td><td>true | false</td><td>every call blocks until released</td></tr>
+ *   <tr><td>{@code hang.<op>.timeout}</td><td>duration</td><td>a held call fails after this long (arms the hang)</td></tr>
+ *   <tr><td>{@code hang.<op>.release-file}</td><td>path</td><td>the hang is released when this file exists (arms the
+ *       hang); how a test releases a driver in another process</td></tr>
+ * </table>
+ *
+ * <p>Calls are counted per backend in this JVM, over all its driver instances, from the last reset; a failure rule
+ * counts from when it is armed. Options arm faults on top of those a test armed, and several instances set up with
+ * the same options in one JVM do not restart each other's counts. Unknown keys fail {@code doSetup}.
+ *
+ * <p>Replication is not modelled yet: the replication methods run their faults, then refuse as the SPI defaults do.
+ */
+public final class InMemoryDriver implements VolumeDriver {
+    /** The name {@link io.tandem.driver.DriverFactory} and configuration know this driver by. */
+    public static final String NAME = "in-memory";
+    /** Option: total capacity in GiB. */
+    public static final String OPTION_CAPACITY_GB = "capacity-gb";
+
+    private volatile InMemoryBackend backend;
+    private volatile ActiveSite site;
+
+    /** The faults of backend {@code backend}, for tests. */
+    public static Faults faults(String backend) {
+        return InMemoryBackend.named(backend).faults();
+    }
+
+    /** Empties backend {@code backend} (see {@link InMemoryBackend#reset}). */
+    public static void reset(String backend) {
+        InMemoryBackend.reset(backend);
+    }
+
+    @Override
+    public DriverCapabilities capabilities() {
+        return new DriverCapabilities(NAME, true, false, false);
+    }
+
+    @Override
+    public void doSetup(DriverContext context) {
+        InMemoryBackend shared = InMemoryBackend.named(context.backend());
+        applyOptions(shared, context.options());
+        shared.faults().enter(Operation.SETUP, null);
+        site = ActiveSite.resolve(context);
+        backend = shared;
+    }
+
+    @Override
+    public VolumeLocation createVolume(VolumeSpec volume) {
+        InMemoryBackend shared = enter(Operation.CREATE, volume);
+        shared.create(volume.id(), positive(volume.id(), volume.sizeGb()));
+        return new VolumeLocation("memory://" + shared.name() + "/" + volume.id());
+    }
+
+    @Override
+    public void deleteVolume(VolumeSpec volume) {
+        enter(Operation.DELETE, volume).delete(volume.id());
+    }
+
+    @Override
+    public void extendVolume(VolumeSpec volume, int newSizeGb) {
+        enter(Operation.EXTEND, volume).extend(volume.id(), positive(volume.id(), newSizeGb));
+    }
+
+    @Override
+    public ConnectionInfo initializeConnection(VolumeSpec volume) {
+        InMemoryBackend shared = enter(Operation.INITIALIZE_CONNECTION, volume);
+        if (!shared.exists(volume.id())) {
+            throw new DriverException(
+                    "Volume " + volume.id() + " does not exist on in-memory backend " + shared.name());
+        }
+        return new ConnectionInfo(
+                "memory", Map.of("backend", shared.name(), "volume", volume.id(), "site", site.name()));
+    }
+
+    @Override
+    public CapacityReport capacity() {
+        InMemoryBackend shared = enter(Operation.CAPACITY, null);
+        return new CapacityReport(shared.totalBytes(), shared.freeBytes());
+    }
+
+    @Override
+    public FailoverResult failover(List<VolumeSpec> volumes, String secondaryId) {
+        enter(Operation.FAILOVER, null);
+        return VolumeDriver.super.failover(volumes, secondaryId);
+    }
+
+    @Override
+    public void failoverCompleted(String activeBackendId) {
+        enter(Operation.FAILOVER_COMPLETED, null);
+        VolumeDriver.super.failoverCompleted(activeBackendId);
+    }
+
+    @Override
+    public void freezeBackend() {
+        enter(Operation.FREEZE, null);
+    }
+
+    @Override
+    public void thawBackend() {
+        enter(Operation.THAW, null);
+    }
+
+    @Override
+    public HostReplicationUpdate updateHostReplication(
+            String replicationStatus, String activeBackendId, List<VolumeSpec> volumes) {
+        enter(Operation.UPDATE_HOST_REPLICATION, null);
+        return VolumeDriver.super.updateHostReplication(replicationStatus, activeBackendId, volumes);
+    }
+
+    /** The backend this instance serves (after {@link #doSetup}). */
+    public InMemoryBackend backend() {
+        return setUp();
+    }
+
+    /** The active backend id this instance was set up with; null for the primary. */
+    public String activeBackendId() {
+        setUp();
+        return site.backendId();
+    }
+
+    private InMemoryBackend enter(Operation operation, VolumeSpec volume) {
+        InMemoryBackend shared = setUp();
+        shared.faults().enter(operation, volume == null ? null : volume.id());
+        return shared;
+    }
+
+    private InMemoryBackend setUp() {
+        InMemoryBackend shared = backend;
+        if (shared == null) {
+            throw new DriverException("The in-memory driver is not set up; doSetup must run first");
+        }
+        return shared;
+    }
+
+    private static void applyOptions(InMemoryBackend shared, Map<String, String> options) {
+        for (String key : options.keySet()) {
+            if (!key.equals(OPTION_CAPACITY_GB) && !FaultOptions.isFaultKey(key)) {
+                throw new DriverException(
+                        "Unknown in-memory driver option '" + key + "'; expected " + OPTION_CAPACITY_GB
+                                + ", delay.<op>, fail.<op>.on-call, fail.<op>.from-call, hang.<op>[.timeout|.release-file]");
+            }
+        }
+        FaultOptions faults = FaultOptions.parse(options);
+        String capacity = options.get(OPTION_CAPACITY_GB);
+        if (capacity != null) {
+            shared.capacityGb(capacityGb(capacity));
+        }
+        faults.applyTo(shared.faults());
+    }
+
+    private static long capacityGb(String value) {
+        try {
+            long gb = Long.parseLong(value.trim());
+            if (gb >= 0) {
+                return gb;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new DriverException("In-memory driver option " + OPTION_CAPACITY_GB + "=" + value
+                + ": expected a number of GiB, 0 or more");
+    }
+
+    private static int positive(String volumeId, int sizeGb) {
+        if (sizeGb <= 0) {
+            throw new DriverException("Volume " + volumeId + " must be at least 1 GiB, not " + sizeGb);
+        }
+        return sizeGb;
+    }
+}

@@ -1,0 +1,52 @@
+package io.tandem.driver.support;
+
+import io.tandem.driver.DriverContext;
+import io.tandem.driver.DriverException;
+import io.tandem.driver.ReplicationTarget;
+import java.util.stream.Collectors;
+
+/**
+ * The site a driver serves, chosen from {@link DriverContext#activeBackendId()}: the primary when it is null (or
+ * {@code default}, the name operators use for the primary when failing back), else the replication target with that
+ * backend id. Shared by the reference drivers so that both refuse an unknown id the same way.
+ *
+ * @param backendId the target's backend id, or null for the primary
+ * @param location where the site lives, as configured (may be null for drivers without locations)
+ */
+public record ActiveSite(String backendId, String location) {
+
+    /** The name the primary goes by in replication calls and connection info. */
+    public static final String PRIMARY_ID = "default";
+
+    /**
+     * Resolves the active site of {@code context}.
+     *
+     * @throws DriverException naming the id and the known targets when the active backend id is not a target; a node
+     *     must not start serving a site it cannot find, or it would write volumes where no other member looks
+     */
+    public static ActiveSite resolve(DriverContext context) {
+        String id = context.activeBackendId();
+        if (id == null || id.isBlank() || PRIMARY_ID.equals(id)) {
+            return new ActiveSite(null, context.primaryLocation());
+        }
+        return context.targets().stream()
+                .filter(target -> id.equals(target.backendId()))
+                .findFirst()
+                .map(target -> new ActiveSite(target.backendId(), target.location()))
+                .orElseThrow(() -> new DriverException("Active backend id '" + id + "' of backend '"
+                        + context.backend() + "' is not one of its replication targets "
+                        + context.targets().stream()
+                                .map(ReplicationTarget::backendId)
+                                .collect(Collectors.joining(", ", "[", "]"))));
+    }
+
+    /** True when this is the primary site. */
+    public boolean primary() {
+        return backendId == null;
+    }
+
+    /** The site's name for connection info and messages: the backend id, or {@code default} for the primary. */
+    public String name() {
+        return primary() ? PRIMARY_ID : backendId;
+    }
+}

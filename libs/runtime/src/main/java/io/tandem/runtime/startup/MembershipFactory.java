@@ -56,8 +56,10 @@ public class MembershipFactory {
                 return;
             } catch (UnavailableException e) {
                 if (System.nanoTime() - deadline > 0) {
-                    throw new UnavailableException("etcd at " + String.join(",", config.getEndpoints())
-                            + " is unreachable after " + config.getStartupTimeout().toSeconds() + " s", e);
+                    throw new UnavailableException(
+                            "etcd at " + String.join(",", config.getEndpoints()) + " is unreachable after "
+                                    + config.getStartupTimeout().toSeconds() + " s",
+                            e);
                 }
                 LOG.warn("{} (attempt {}); retrying", e.getMessage(), attempt);
                 try {

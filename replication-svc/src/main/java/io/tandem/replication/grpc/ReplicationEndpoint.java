@@ -1,11 +1,145 @@
 package io.tandem.replication.grpc;
 
+import io.grpc.stub.StreamObserver;
+import io.tandem.proto.v1.DisableClusterRequest;
+import io.tandem.proto.v1.DisableClusterResponse;
+import io.tandem.proto.v1.DisableServiceRequest;
+import io.tandem.proto.v1.DisableServiceResponse;
+import io.tandem.proto.v1.EnableClusterRequest;
+import io.tandem.proto.v1.EnableClusterResponse;
+import io.tandem.proto.v1.EnableServiceRequest;
+import io.tandem.proto.v1.EnableServiceResponse;
+import io.tandem.proto.v1.GetClusterRequest;
+import io.tandem.proto.v1.GetClusterResponse;
+import io.tandem.proto.v1.ListClustersRequest;
+import io.tandem.proto.v1.ListClustersResponse;
+import io.tandem.proto.v1.ListServicesRequest;
+import io.tandem.proto.v1.ListServicesResponse;
 import io.tandem.proto.v1.ReplicationServiceGrpc;
+import io.tandem.proto.v1.WorkCleanupRequest;
+import io.tandem.proto.v1.WorkCleanupResponse;
+import io.tandem.replication.domain.cleanup.CleanupRequest;
+import io.tandem.replication.domain.cleanup.CleanupResult;
+import io.tandem.replication.domain.cleanup.WorkCleanup;
+import io.tandem.replication.domain.clusters.ClusterAdmin;
+import io.tandem.replication.domain.clusters.ClusterFilter;
+import io.tandem.replication.domain.services.ServiceAdmin;
+import io.tandem.runtime.grpc.RequestIds;
 import jakarta.inject.Singleton;
 
 /**
- * replication-svc's gRPC endpoint. Failover, freeze/thaw, the journal and the cluster and service admin RPCs arrive
- * with their capabilities; until then every RPC answers UNIMPLEMENTED (grpc-java's default), never a pretend success.
+ * replication-svc's gRPC endpoint: maps messages to the domain and back, nothing else. Errors are domain exceptions
+ * thrown through; the runtime's interceptor turns them into status codes. Failover, freeze/thaw, the journal and
+ * promote arrive with their capabilities; until then they answer UNIMPLEMENTED (grpc-java's default), never a pretend
+ * success.
  */
 @Singleton
-public class ReplicationEndpoint extends ReplicationServiceGrpc.ReplicationServiceImplBase {}
+public class ReplicationEndpoint extends ReplicationServiceGrpc.ReplicationServiceImplBase {
+    private final ServiceAdmin services;
+    private final ClusterAdmin clusters;
+    private final WorkCleanup cleanup;
+
+    public ReplicationEndpoint(ServiceAdmin services, ClusterAdmin clusters, WorkCleanup cleanup) {
+        this.services = services;
+        this.clusters = clusters;
+        this.cleanup = cleanup;
+    }
+
+    @Override
+    public void listServices(ListServicesRequest request, StreamObserver<ListServicesResponse> response) {
+        ListServicesResponse.Builder out = ListServicesResponse.newBuilder();
+        services.list(request.hasHost() ? request.getHost() : null, request.hasBinary() ? request.getBinary() : null)
+                .forEach(view -> out.addServices(ProtoViews.service(view)));
+        reply(response, out.build());
+    }
+
+    @Override
+    public void enableService(EnableServiceRequest request, StreamObserver<EnableServiceResponse> response) {
+        var view = services.enable(request.getHost(), request.getBinary());
+        reply(
+                response,
+                EnableServiceResponse.newBuilder()
+                        .setService(ProtoViews.service(view))
+                        .build());
+    }
+
+    @Override
+    public void disableService(DisableServiceRequest request, StreamObserver<DisableServiceResponse> response) {
+        var view = services.disable(request.getHost(), request.getBinary(), request.getDisabledReason());
+        reply(
+                response,
+                DisableServiceResponse.newBuilder()
+                        .setService(ProtoViews.service(view))
+                        .build());
+    }
+
+    @Override
+    public void listClusters(ListClustersRequest request, StreamObserver<ListClustersResponse> response) {
+        ClusterFilter filter = new ClusterFilter(
+                request.hasName() ? request.getName() : null,
+                request.hasBinary() ? request.getBinary() : null,
+                request.hasIsUp() ? request.getIsUp() : null,
+                request.hasDisabled() ? request.getDisabled() : null,
+                request.hasNumHosts() ? request.getNumHosts() : null,
+                request.hasNumDownHosts() ? request.getNumDownHosts() : null,
+                request.hasReplicationStatus() ? ReplicationStatuses.toStored(request.getReplicationStatus()) : null,
+                request.hasFrozen() ? request.getFrozen() : null,
+                request.hasActiveBackendId() ? request.getActiveBackendId() : null);
+        ListClustersResponse.Builder out = ListClustersResponse.newBuilder();
+        clusters.list(filter).forEach(view -> out.addClusters(ProtoViews.cluster(view)));
+        reply(response, out.build());
+    }
+
+    @Override
+    public void getCluster(GetClusterRequest request, StreamObserver<GetClusterResponse> response) {
+        var view = clusters.get(request.getName(), request.getBinary());
+        reply(
+                response,
+                GetClusterResponse.newBuilder()
+                        .setCluster(ProtoViews.cluster(view))
+                        .build());
+    }
+
+    @Override
+    public void enableCluster(EnableClusterRequest request, StreamObserver<EnableClusterResponse> response) {
+        var view = clusters.enable(request.getName(), request.getBinary());
+        reply(
+                response,
+                EnableClusterResponse.newBuilder()
+                        .setCluster(ProtoViews.cluster(view))
+                        .build());
+    }
+
+    @Override
+    public void disableCluster(DisableClusterRequest request, StreamObserver<DisableClusterResponse> response) {
+        var view = clusters.disable(request.getName(), request.getBinary(), request.getDisabledReason());
+        reply(
+                response,
+                DisableClusterResponse.newBuilder()
+                        .setCluster(ProtoViews.cluster(view))
+                        .build());
+    }
+
+    @Override
+    public void workCleanup(WorkCleanupRequest request, StreamObserver<WorkCleanupResponse> response) {
+        CleanupRequest filters = CleanupRequest.of(
+                request.hasClusterName() ? request.getClusterName() : null,
+                request.hasHost() ? request.getHost() : null,
+                request.hasServiceId() ? request.getServiceId() : null,
+                request.hasBinary() ? request.getBinary() : null,
+                request.hasIsUp() ? request.getIsUp() : null,
+                request.hasDisabled() ? request.getDisabled() : null,
+                request.hasResourceId() ? request.getResourceId() : null,
+                request.hasResourceType() ? request.getResourceType() : null);
+        CleanupResult result = cleanup.run(filters, RequestIds.current());
+        WorkCleanupResponse.Builder out = WorkCleanupResponse.newBuilder();
+        result.cleaning().forEach(ref -> out.addCleaning(ProtoViews.serviceRef(ref)));
+        result.unavailable().forEach(ref -> out.addUnavailable(ProtoViews.serviceRef(ref)));
+        reply(response, out.build());
+    }
+
+    private static <T> void reply(StreamObserver<T> response, T message) {
+        response.onNext(message);
+        response.onCompleted();
+    }
+}

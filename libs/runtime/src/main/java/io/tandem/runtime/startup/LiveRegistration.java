@@ -42,8 +42,8 @@ public final class LiveRegistration implements LeaseLossListener, AutoCloseable 
     /** Registers now; a failure propagates (at start-up it ends the process with one line). */
     public void start() {
         current = registrar.register(this);
+        // The membership library logs the key and lease; health is what this class adds.
         setHealth(ServingStatus.SERVING);
-        LOG.info("Registered {} in etcd (lease {})", what, Long.toHexString(current.leaseId()));
     }
 
     /** The live registration, if any. */

@@ -8,7 +8,7 @@ SHELL := /bin/bash
 MVN ?= mvn
 COMPOSE ?= docker-compose
 
-.PHONY: help run stop test build compose-check format check-format clean deps
+.PHONY: help run stop test smoke-run build compose-check format check-format clean deps
 
 help: ## List the targets
 	@echo "Tandem: make <target>"
@@ -24,6 +24,9 @@ test: ## Install what is missing, validate docker-compose.yml, run every test (m
 	@scripts/ensure-deps.sh test
 	@$(MAKE) --no-print-directory compose-check
 	$(MVN) -B -Dci verify
+
+smoke-run: ## Check the front door: start the stack as `make run` does, probe every service, stop it (after a build)
+	@scripts/smoke-run.sh
 
 build: ## Build every module without tests (service jars under <svc>/target)
 	@scripts/ensure-deps.sh build

@@ -6,6 +6,7 @@
 #   .run/etcd      etcd data dir
 #   .run/logs      one log per process
 #   .run/pids      one PID file per process this stack started; stop.sh stops exactly these
+#   .run/sites     the storage sites of backend fs1 (primary/, secondary/): volumes are sparse files there
 # Processes are only ever stopped by a recorded PID whose command line still matches what we started, so a
 # reused PID never makes us signal a stranger.
 
@@ -14,6 +15,9 @@ RUN_DIR=$TOP/.run
 PIDS_DIR=$RUN_DIR/pids
 LOGS_DIR=$RUN_DIR/logs
 ETCD_DIR=$RUN_DIR/etcd
+# The storage sites of backend fs1, directories every node sees (NFS in production): the primary, and the secondary
+# that becomes fs1's replication target once replication is built (a node refuses targets its driver cannot serve).
+SITES_DIR=$RUN_DIR/sites
 
 PG_PORT=${TANDEM_DEV_PG_PORT:-55432}
 ETCD_CLIENT_PORT=${TANDEM_DEV_ETCD_CLIENT_PORT:-23790}
@@ -30,9 +34,9 @@ declare -A SVC_PORT=([scheduler]=50051 [replication]=50052 [node1]=50061 [node2]
 declare -A SVC_ENV=(
     [scheduler]="TANDEM_SERVICE_HOST=scheduler GRPC_SERVER_PORT=50051"
     [replication]="TANDEM_SERVICE_HOST=replication GRPC_SERVER_PORT=50052"
-    [node1]="TANDEM_SERVICE_HOST=node1@fs1 GRPC_SERVER_PORT=50061 TANDEM_VOLUME_CLUSTER=cluster1@fs1 TANDEM_VOLUME_BACKEND=fs1"
-    [node2]="TANDEM_SERVICE_HOST=node2@fs1 GRPC_SERVER_PORT=50062 TANDEM_VOLUME_CLUSTER=cluster1@fs1 TANDEM_VOLUME_BACKEND=fs1"
-    [node3]="TANDEM_SERVICE_HOST=node3@fs1 GRPC_SERVER_PORT=50063 TANDEM_VOLUME_CLUSTER=cluster1@fs1 TANDEM_VOLUME_BACKEND=fs1"
+    [node1]="TANDEM_SERVICE_HOST=node1@fs1 GRPC_SERVER_PORT=50061 TANDEM_VOLUME_CLUSTER=cluster1@fs1 TANDEM_VOLUME_BACKEND=fs1 TANDEM_VOLUME_PRIMARY_LOCATION=$SITES_DIR/fs1/primary"
+    [node2]="TANDEM_SERVICE_HOST=node2@fs1 GRPC_SERVER_PORT=50062 TANDEM_VOLUME_CLUSTER=cluster1@fs1 TANDEM_VOLUME_BACKEND=fs1 TANDEM_VOLUME_PRIMARY_LOCATION=$SITES_DIR/fs1/primary"
+    [node3]="TANDEM_SERVICE_HOST=node3@fs1 GRPC_SERVER_PORT=50063 TANDEM_VOLUME_CLUSTER=cluster1@fs1 TANDEM_VOLUME_BACKEND=fs1 TANDEM_VOLUME_PRIMARY_LOCATION=$SITES_DIR/fs1/primary"
     [api]="TANDEM_SERVICE_HOST=api MICRONAUT_SERVER_PORT=8776 TANDEM_API_SCHEDULER_ADDRESS=127.0.0.1:50051 TANDEM_API_REPLICATION_ADDRESS=127.0.0.1:50052"
 )
 

@@ -265,7 +265,7 @@ watch_processes() {
 
 main() {
     cd "$TOP" || exit 1
-    mkdir -p "$PIDS_DIR" "$LOGS_DIR"
+    mkdir -p "$PIDS_DIR" "$LOGS_DIR" "$SITES_DIR/fs1/primary" "$SITES_DIR/fs1/secondary"
     # Check and claim under a lock, so that two runs started at the same moment cannot both pass the check.
     (
         flock -w 10 7 || die "could not lock ${RUN_DIR#"$TOP"/}/run.lock"

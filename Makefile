@@ -32,6 +32,11 @@ build: ## Build every module without tests (service jars under <svc>/target)
 	@scripts/ensure-deps.sh build
 	$(MVN) -B -q package -DskipTests
 
+bench: ## Creates/s and latency through scheduler-svc to 2 volume nodes per driver, ListVolumes at 10k (N=200 C=20 LIST=10000); not part of test
+	@scripts/ensure-deps.sh run
+	$(MVN) -B -q package -DskipTests -pl bench -am
+	java -Dtandem.top=$(CURDIR) -jar bench/target/tandem-bench.jar $(or $(N),200) $(or $(C),20) $(or $(LIST),10000)
+
 compose-check: ## Validate docker-compose.yml (installs Debian's docker-compose if missing; no Docker engine needed)
 	@scripts/ensure-deps.sh compose
 	$(COMPOSE) -f docker-compose.yml config -q

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -115,13 +116,30 @@ public final class Stack implements AutoCloseable {
         return start(name, name, kind, Map.of());
     }
 
-    /** Starts volume node {@code <node>@<backend>} in {@code cluster}, as the dev stack does. */
+    /**
+     * Starts volume node {@code <node>@<backend>} in {@code cluster}, as the dev stack does: the shared-filesystem
+     * driver on a primary site directory that every node of the cluster shares (unless {@code extra} says otherwise).
+     */
     public ServiceProcess startVolumeNode(String node, String cluster, String backend, Map<String, String> extra) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("TANDEM_VOLUME_CLUSTER", cluster);
         env.put("TANDEM_VOLUME_BACKEND", backend);
+        env.put(
+                "TANDEM_VOLUME_PRIMARY_LOCATION",
+                siteDirectory(cluster + "-primary").toString());
         env.putAll(extra);
         return start(node, node + "@" + backend, ServiceKind.VOLUME, env);
+    }
+
+    /** A site directory of this stack (created on first use), under its log folder so that a failed run keeps it. */
+    public Path siteDirectory(String name) {
+        Path site = logs.resolve("sites").resolve(name);
+        try {
+            Files.createDirectories(site);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not create site directory " + site, e);
+        }
+        return site;
     }
 
     /** The value at {@code <prefix>/<relativeKey>}, read straight from etcd (not through Tandem's library). */

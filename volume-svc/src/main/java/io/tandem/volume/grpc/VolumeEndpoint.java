@@ -1,12 +1,163 @@
 package io.tandem.volume.grpc;
 
+import io.grpc.stub.StreamObserver;
+import io.tandem.proto.v1.Capabilities;
+import io.tandem.proto.v1.CapacityStats;
+import io.tandem.proto.v1.ClaimedWorker;
+import io.tandem.proto.v1.VolumeServiceCleanupWorkersRequest;
+import io.tandem.proto.v1.VolumeServiceCleanupWorkersResponse;
+import io.tandem.proto.v1.VolumeServiceCreateVolumeRequest;
+import io.tandem.proto.v1.VolumeServiceCreateVolumeResponse;
+import io.tandem.proto.v1.VolumeServiceDeleteVolumeRequest;
+import io.tandem.proto.v1.VolumeServiceDeleteVolumeResponse;
+import io.tandem.proto.v1.VolumeServiceExtendVolumeRequest;
+import io.tandem.proto.v1.VolumeServiceExtendVolumeResponse;
+import io.tandem.proto.v1.VolumeServiceGetNodeStatusRequest;
+import io.tandem.proto.v1.VolumeServiceGetNodeStatusResponse;
 import io.tandem.proto.v1.VolumeServiceGrpc;
+import io.tandem.proto.v1.VolumeServiceInitializeConnectionRequest;
+import io.tandem.proto.v1.VolumeServiceInitializeConnectionResponse;
+import io.tandem.volume.domain.cleanup.CleanupRequests;
+import io.tandem.volume.domain.lifecycle.ConnectionInitializer;
+import io.tandem.volume.domain.lifecycle.VolumeLifecycle;
+import io.tandem.volume.domain.node.NodeStatusReport;
 import jakarta.inject.Singleton;
+import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
- * A volume node's gRPC endpoint. The volume lifecycle and the driver arrive with the volume-cluster capability, the
- * failover RPCs with the failover capability; until then every RPC answers UNIMPLEMENTED (grpc-java's default), never
- * a pretend success.
+ * A volume node's gRPC endpoint: maps messages to the domain classes and back; errors are the domain's exceptions,
+ * mapped by the runtime's interceptor. Failover, FailoverCompleted, Freeze, Thaw and UpdateHostReplication answer
+ * UNIMPLEMENTED (grpc-java's default) until the failover and promote issues build them.
  */
 @Singleton
-public class VolumeEndpoint extends VolumeServiceGrpc.VolumeServiceImplBase {}
+public class VolumeEndpoint extends VolumeServiceGrpc.VolumeServiceImplBase {
+    private static final double GIB = 1L << 30;
+
+    private final VolumeLifecycle lifecycle;
+    private final ConnectionInitializer connections;
+    private final CleanupRequests cleanup;
+    private final NodeStatusReport status;
+
+    public VolumeEndpoint(
+            VolumeLifecycle lifecycle,
+            ConnectionInitializer connections,
+            CleanupRequests cleanup,
+            NodeStatusReport status) {
+        this.lifecycle = lifecycle;
+        this.connections = connections;
+        this.cleanup = cleanup;
+        this.status = status;
+    }
+
+    @Override
+    public void createVolume(
+            VolumeServiceCreateVolumeRequest request, StreamObserver<VolumeServiceCreateVolumeResponse> response) {
+        var volume = lifecycle.create(
+                request.getVolumeId(), expected(request.hasExpectedEpoch(), request.getExpectedEpoch()));
+        reply(
+                response,
+                VolumeServiceCreateVolumeResponse.newBuilder()
+                        .setVolume(VolumeMessages.volume(volume))
+                        .build());
+    }
+
+    @Override
+    public void deleteVolume(
+            VolumeServiceDeleteVolumeRequest request, StreamObserver<VolumeServiceDeleteVolumeResponse> response) {
+        var volume = lifecycle.delete(
+                request.getVolumeId(), expected(request.hasExpectedEpoch(), request.getExpectedEpoch()));
+        var message = VolumeServiceDeleteVolumeResponse.newBuilder();
+        volume.map(VolumeMessages::volume).ifPresent(message::setVolume);
+        reply(response, message.build());
+    }
+
+    @Override
+    public void extendVolume(
+            VolumeServiceExtendVolumeRequest request, StreamObserver<VolumeServiceExtendVolumeResponse> response) {
+        var volume = lifecycle.extend(
+                request.getVolumeId(),
+                request.getNewSizeGb(),
+                expected(request.hasExpectedEpoch(), request.getExpectedEpoch()));
+        reply(
+                response,
+                VolumeServiceExtendVolumeResponse.newBuilder()
+                        .setVolume(VolumeMessages.volume(volume))
+                        .build());
+    }
+
+    @Override
+    public void initializeConnection(
+            VolumeServiceInitializeConnectionRequest request,
+            StreamObserver<VolumeServiceInitializeConnectionResponse> response) {
+        var connection = connections.initialize(
+                request.getVolumeId(), expected(request.hasExpectedEpoch(), request.getExpectedEpoch()));
+        reply(
+                response,
+                VolumeServiceInitializeConnectionResponse.newBuilder()
+                        .setDriverVolumeType(connection.info().driverVolumeType())
+                        .putAllData(connection.info().data())
+                        .setActiveBackendId(VolumeMessages.nonNull(connection.activeBackendId()))
+                        .setServedEpoch(connection.servedEpoch())
+                        .build());
+    }
+
+    @Override
+    public void cleanupWorkers(
+            VolumeServiceCleanupWorkersRequest request, StreamObserver<VolumeServiceCleanupWorkersResponse> response) {
+        var claimed = cleanup.cleanup(new CleanupRequests.Request(
+                request.getServiceIdsList(),
+                request.hasResourceType() ? Optional.of(request.getResourceType()) : Optional.empty(),
+                request.hasResourceId() ? Optional.of(request.getResourceId()) : Optional.empty(),
+                request.hasUntil() ? Optional.of(VolumeMessages.instant(request.getUntil())) : Optional.empty(),
+                expected(request.hasExpectedEpoch(), request.getExpectedEpoch())));
+        var message = VolumeServiceCleanupWorkersResponse.newBuilder();
+        for (CleanupRequests.ClaimedRow row : claimed) {
+            message.addClaimed(ClaimedWorker.newBuilder()
+                    .setResourceType(row.resourceType())
+                    .setResourceId(row.resourceId())
+                    .setStatus(row.status())
+                    .setPreviousServiceId(row.previousServiceId()));
+        }
+        reply(response, message.build());
+    }
+
+    @Override
+    public void getNodeStatus(
+            VolumeServiceGetNodeStatusRequest request, StreamObserver<VolumeServiceGetNodeStatusResponse> response) {
+        NodeStatusReport.NodeStatus node = status.status();
+        var message = VolumeServiceGetNodeStatusResponse.newBuilder()
+                .setHost(node.identity().host())
+                .setClusterName(VolumeMessages.nonNull(node.identity().cluster()))
+                .setBackendName(node.identity().backend())
+                .setDriverName(node.capabilities().driverName())
+                .setActiveBackendId(VolumeMessages.nonNull(node.served().activeBackendId()))
+                .setActiveLocation(VolumeMessages.nonNull(node.activeLocation()))
+                .setServedEpoch(node.served().epoch())
+                .setLeaseAlive(node.leaseLive())
+                .setFenced(node.fenced())
+                .setReplicator(false)
+                .setCapabilities(Capabilities.newBuilder()
+                        .setSupportsActiveActive(node.capabilities().supportsActiveActive())
+                        .setSupportsReplication(node.capabilities().supportsReplication())
+                        .setSupportsActiveActiveReplication(node.capabilities().supportsActiveActiveReplication())
+                        .addAllReplicationTargetIds(node.targetIds()));
+        node.capacity()
+                .ifPresent(stats -> message.setCapacity(CapacityStats.newBuilder()
+                        .setTotalCapacityGb(stats.totalBytes() / GIB)
+                        .setFreeCapacityGb(stats.freeBytes() / GIB)));
+        if (node.startedAt() != null) {
+            message.setStartedAt(VolumeMessages.timestamp(node.startedAt()));
+        }
+        reply(response, message.build());
+    }
+
+    private static OptionalLong expected(boolean present, long epoch) {
+        return present ? OptionalLong.of(epoch) : OptionalLong.empty();
+    }
+
+    private static <T> void reply(StreamObserver<T> response, T message) {
+        response.onNext(message);
+        response.onCompleted();
+    }
+}

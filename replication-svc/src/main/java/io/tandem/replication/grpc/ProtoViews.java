@@ -14,6 +14,7 @@ import io.tandem.replication.domain.clusters.ClusterView;
 import io.tandem.replication.domain.inventory.ReplicationState;
 import io.tandem.replication.domain.services.ServiceView;
 import io.tandem.replication.domain.targets.Site;
+import io.tandem.runtime.proto.StoredValues;
 import java.time.Instant;
 import java.util.List;
 
@@ -42,7 +43,7 @@ final class ProtoViews {
         if (Binaries.VOLUME.equals(row.binary())) {
             // Replication fields only mean something for volume services; the others leave them unset.
             ReplicationState state = view.record().effective();
-            service.setReplicationStatus(ReplicationStatuses.toProto(state.status()))
+            service.setReplicationStatus(StoredValues.replicationStatus(state.status()))
                     .setActiveBackendId(text(state.activeBackendId()))
                     .setFrozen(state.frozen());
         } else {
@@ -60,7 +61,7 @@ final class ProtoViews {
                 .setBinary(row.binary())
                 .setDisabled(row.disabled())
                 .setDisabledReason(text(row.disabledReason()))
-                .setReplicationStatus(ReplicationStatuses.toProto(row.replicationStatus()))
+                .setReplicationStatus(StoredValues.replicationStatus(row.replicationStatus()))
                 .setActiveBackendId(text(row.activeBackendId()))
                 .setFrozen(row.frozen())
                 .setEpoch(row.epoch())

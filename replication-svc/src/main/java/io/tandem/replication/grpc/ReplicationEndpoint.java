@@ -25,6 +25,7 @@ import io.tandem.replication.domain.clusters.ClusterAdmin;
 import io.tandem.replication.domain.clusters.ClusterFilter;
 import io.tandem.replication.domain.services.ServiceAdmin;
 import io.tandem.runtime.grpc.RequestIds;
+import io.tandem.runtime.proto.StoredValues;
 import jakarta.inject.Singleton;
 
 /**
@@ -82,7 +83,9 @@ public class ReplicationEndpoint extends ReplicationServiceGrpc.ReplicationServi
                 request.hasDisabled() ? request.getDisabled() : null,
                 request.hasNumHosts() ? request.getNumHosts() : null,
                 request.hasNumDownHosts() ? request.getNumDownHosts() : null,
-                request.hasReplicationStatus() ? ReplicationStatuses.toStored(request.getReplicationStatus()) : null,
+                request.hasReplicationStatus()
+                        ? StoredValues.storedReplicationStatus(request.getReplicationStatus())
+                        : null,
                 request.hasFrozen() ? request.getFrozen() : null,
                 request.hasActiveBackendId() ? request.getActiveBackendId() : null);
         ListClustersResponse.Builder out = ListClustersResponse.newBuilder();

@@ -14,6 +14,8 @@ import io.tandem.proto.v1.ListVolumesRequest;
 import io.tandem.proto.v1.ListVolumesResponse;
 import io.tandem.proto.v1.SchedulerServiceGrpc;
 import io.tandem.runtime.grpc.RequestIds;
+import io.tandem.runtime.proto.StoredValues;
+import io.tandem.runtime.proto.VolumeMessages;
 import io.tandem.scheduler.domain.volumes.CreateVolumeCommand;
 import io.tandem.scheduler.domain.volumes.Ids;
 import io.tandem.scheduler.domain.volumes.Scope;
@@ -73,12 +75,12 @@ public class SchedulerEndpoint extends SchedulerServiceGrpc.SchedulerServiceImpl
         VolumeReader.ListCommand command = new VolumeReader.ListCommand(
                 scope,
                 request.hasName() ? request.getName() : null,
-                request.hasStatus() ? VolumeMessages.storedStatus(request.getStatus()) : null,
+                request.hasStatus() ? StoredValues.storedVolumeStatus(request.getStatus()) : null,
                 request.hasClusterName() ? request.getClusterName() : null,
                 request.getLimit(),
                 request.getMarker().isEmpty() ? null : Ids.parse("marker", request.getMarker()),
-                VolumeMessages.sortKey(request.getSortKey()),
-                VolumeMessages.ascending(request.getSortDir()));
+                ListParameters.sortKey(request.getSortKey()),
+                ListParameters.ascending(request.getSortDir()));
         VolumePage page = reader.list(command);
         ListVolumesResponse.Builder body = ListVolumesResponse.newBuilder();
         page.volumes().forEach(v -> body.addVolumes(VolumeMessages.toProto(v)));

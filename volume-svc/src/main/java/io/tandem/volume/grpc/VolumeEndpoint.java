@@ -17,6 +17,8 @@ import io.tandem.proto.v1.VolumeServiceGetNodeStatusResponse;
 import io.tandem.proto.v1.VolumeServiceGrpc;
 import io.tandem.proto.v1.VolumeServiceInitializeConnectionRequest;
 import io.tandem.proto.v1.VolumeServiceInitializeConnectionResponse;
+import io.tandem.runtime.proto.StoredValues;
+import io.tandem.runtime.proto.VolumeMessages;
 import io.tandem.volume.domain.cleanup.CleanupRequests;
 import io.tandem.volume.domain.lifecycle.ConnectionInitializer;
 import io.tandem.volume.domain.lifecycle.VolumeLifecycle;
@@ -58,7 +60,7 @@ public class VolumeEndpoint extends VolumeServiceGrpc.VolumeServiceImplBase {
         reply(
                 response,
                 VolumeServiceCreateVolumeResponse.newBuilder()
-                        .setVolume(VolumeMessages.volume(volume))
+                        .setVolume(VolumeMessages.toProto(volume))
                         .build());
     }
 
@@ -68,7 +70,7 @@ public class VolumeEndpoint extends VolumeServiceGrpc.VolumeServiceImplBase {
         var volume = lifecycle.delete(
                 request.getVolumeId(), expected(request.hasExpectedEpoch(), request.getExpectedEpoch()));
         var message = VolumeServiceDeleteVolumeResponse.newBuilder();
-        volume.map(VolumeMessages::volume).ifPresent(message::setVolume);
+        volume.map(VolumeMessages::toProto).ifPresent(message::setVolume);
         reply(response, message.build());
     }
 
@@ -82,7 +84,7 @@ public class VolumeEndpoint extends VolumeServiceGrpc.VolumeServiceImplBase {
         reply(
                 response,
                 VolumeServiceExtendVolumeResponse.newBuilder()
-                        .setVolume(VolumeMessages.volume(volume))
+                        .setVolume(VolumeMessages.toProto(volume))
                         .build());
     }
 
@@ -97,7 +99,7 @@ public class VolumeEndpoint extends VolumeServiceGrpc.VolumeServiceImplBase {
                 VolumeServiceInitializeConnectionResponse.newBuilder()
                         .setDriverVolumeType(connection.info().driverVolumeType())
                         .putAllData(connection.info().data())
-                        .setActiveBackendId(VolumeMessages.nonNull(connection.activeBackendId()))
+                        .setActiveBackendId(StoredValues.text(connection.activeBackendId()))
                         .setServedEpoch(connection.servedEpoch())
                         .build());
     }
@@ -109,7 +111,7 @@ public class VolumeEndpoint extends VolumeServiceGrpc.VolumeServiceImplBase {
                 request.getServiceIdsList(),
                 request.hasResourceType() ? Optional.of(request.getResourceType()) : Optional.empty(),
                 request.hasResourceId() ? Optional.of(request.getResourceId()) : Optional.empty(),
-                request.hasUntil() ? Optional.of(VolumeMessages.instant(request.getUntil())) : Optional.empty(),
+                request.hasUntil() ? Optional.of(StoredValues.instant(request.getUntil())) : Optional.empty(),
                 expected(request.hasExpectedEpoch(), request.getExpectedEpoch())));
         var message = VolumeServiceCleanupWorkersResponse.newBuilder();
         for (CleanupRequests.ClaimedRow row : claimed) {
@@ -128,11 +130,11 @@ public class VolumeEndpoint extends VolumeServiceGrpc.VolumeServiceImplBase {
         NodeStatusReport.NodeStatus node = status.status();
         var message = VolumeServiceGetNodeStatusResponse.newBuilder()
                 .setHost(node.identity().host())
-                .setClusterName(VolumeMessages.nonNull(node.identity().cluster()))
+                .setClusterName(StoredValues.text(node.identity().cluster()))
                 .setBackendName(node.identity().backend())
                 .setDriverName(node.capabilities().driverName())
-                .setActiveBackendId(VolumeMessages.nonNull(node.served().activeBackendId()))
-                .setActiveLocation(VolumeMessages.nonNull(node.activeLocation()))
+                .setActiveBackendId(StoredValues.text(node.served().activeBackendId()))
+                .setActiveLocation(StoredValues.text(node.activeLocation()))
                 .setServedEpoch(node.served().epoch())
                 .setLeaseAlive(node.leaseLive())
                 .setFenced(node.fenced())
@@ -147,7 +149,7 @@ public class VolumeEndpoint extends VolumeServiceGrpc.VolumeServiceImplBase {
                         .setTotalCapacityGb(stats.totalBytes() / GIB)
                         .setFreeCapacityGb(stats.freeBytes() / GIB)));
         if (node.startedAt() != null) {
-            message.setStartedAt(VolumeMessages.timestamp(node.startedAt()));
+            message.setStartedAt(StoredValues.timestamp(node.startedAt()));
         }
         reply(response, message.build());
     }

@@ -15,6 +15,7 @@ import io.tandem.replication.config.ReplicationConfiguration;
 import io.tandem.replication.domain.cleanup.Cleaner;
 import io.tandem.replication.domain.cleanup.Cleaners;
 import io.tandem.replication.domain.cleanup.CleanupOrder;
+import io.tandem.runtime.grpc.MemberChannels;
 import io.tandem.runtime.grpc.RequestIds;
 import jakarta.inject.Singleton;
 import java.util.concurrent.CompletableFuture;
@@ -23,10 +24,10 @@ import java.util.concurrent.TimeUnit;
 /** Asks volume nodes to clean workers rows through {@code VolumeService.CleanupWorkers}, each call with a deadline. */
 @Singleton
 public class GrpcCleaners implements Cleaners {
-    private final NodeChannels channels;
+    private final MemberChannels channels;
     private final ReplicationConfiguration config;
 
-    public GrpcCleaners(NodeChannels channels, ReplicationConfiguration config) {
+    public GrpcCleaners(MemberChannels channels, ReplicationConfiguration config) {
         this.channels = channels;
         this.config = config;
     }
@@ -36,7 +37,7 @@ public class GrpcCleaners implements Cleaners {
         Metadata headers = new Metadata();
         headers.put(RequestIds.METADATA_KEY, order.requestId());
         VolumeServiceGrpc.VolumeServiceFutureStub stub = VolumeServiceGrpc.newFutureStub(
-                        channels.forAddress(cleaner.address()))
+                        channels.channel(cleaner.address()))
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
                 .withDeadlineAfter(config.getNodeCallTimeout().toMillis(), TimeUnit.MILLISECONDS);
         CompletableFuture<Integer> result = new CompletableFuture<>();

@@ -3,9 +3,9 @@ package io.tandem.scheduler.config;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.tandem.membership.EtcdMembership;
+import io.tandem.runtime.grpc.MemberChannels;
 import io.tandem.scheduler.domain.dispatch.Dispatcher;
 import io.tandem.scheduler.domain.dispatch.MemberPicker;
-import io.tandem.scheduler.domain.dispatch.NodeChannels;
 import io.tandem.scheduler.domain.dispatch.RowMover;
 import io.tandem.scheduler.domain.dispatch.ServiceIds;
 import io.tandem.scheduler.domain.placement.CapacityLedger;
@@ -62,8 +62,10 @@ public class SchedulerBeans {
 
     @Singleton
     @Bean(preDestroy = "close")
-    NodeChannels nodeChannels(MemberDirectory directory, ServiceIds serviceIds) {
-        NodeChannels channels = new NodeChannels();
+    MemberChannels memberChannels(SchedulerConfiguration config, MemberDirectory directory, ServiceIds serviceIds) {
+        MemberChannels channels = new MemberChannels(
+                // At shutdown, calls in flight get their own deadline to finish.
+                config.getChannelIdleTimeout(), config.getDispatchDeadline());
         directory.onJoin(member -> {
             // A member that registers again may have a new row (rare) and certainly a fresh server to connect to.
             serviceIds.forget(member.host());
@@ -79,7 +81,7 @@ public class SchedulerBeans {
             SchedulerConfiguration config,
             MemberDirectory directory,
             MemberPicker picker,
-            NodeChannels channels,
+            MemberChannels channels,
             DataSource dataSource,
             ServiceIds serviceIds) {
         return new Dispatcher(config, directory, picker, channels, new RowMover(dataSource, serviceIds));

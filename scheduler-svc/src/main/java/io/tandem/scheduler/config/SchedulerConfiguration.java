@@ -34,6 +34,9 @@ public class SchedulerConfiguration {
      */
     private int dispatchQueueCapacity = 10_000;
 
+    /** How long an unused channel to a volume node keeps its connection. */
+    private Duration channelIdleTimeout = Duration.ofMinutes(5);
+
     /** How old the capacity stats read from etcd may be before a placement reads them again (bounded staleness). */
     private Duration statsRefreshInterval = Duration.ofSeconds(1);
 
@@ -139,5 +142,13 @@ public class SchedulerConfiguration {
 
     public void setMaxListLimit(int maxListLimit) {
         this.maxListLimit = maxListLimit;
+    }
+
+    public Duration getChannelIdleTimeout() {
+        return channelIdleTimeout;
+    }
+
+    public void setChannelIdleTimeout(Duration channelIdleTimeout) {
+        this.channelIdleTimeout = channelIdleTimeout;
     }
 }

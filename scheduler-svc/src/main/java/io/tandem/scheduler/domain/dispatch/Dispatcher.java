@@ -12,7 +12,9 @@ import io.tandem.persistence.workers.WorkerRow;
 import io.tandem.proto.v1.VolumeServiceCreateVolumeRequest;
 import io.tandem.proto.v1.VolumeServiceDeleteVolumeRequest;
 import io.tandem.proto.v1.VolumeServiceExtendVolumeRequest;
+import io.tandem.proto.v1.VolumeServiceGrpc;
 import io.tandem.proto.v1.VolumeServiceGrpc.VolumeServiceFutureStub;
+import io.tandem.runtime.grpc.MemberChannels;
 import io.tandem.runtime.grpc.RequestIds;
 import io.tandem.scheduler.config.SchedulerConfiguration;
 import io.tandem.scheduler.domain.placement.MemberDirectory;
@@ -56,7 +58,7 @@ public final class Dispatcher implements AutoCloseable {
     private final SchedulerConfiguration config;
     private final MemberDirectory directory;
     private final MemberPicker picker;
-    private final NodeChannels channels;
+    private final MemberChannels channels;
     private final RowMover mover;
     private final Backoff backoff;
     private final ThreadPoolExecutor executor;
@@ -70,7 +72,7 @@ public final class Dispatcher implements AutoCloseable {
             SchedulerConfiguration config,
             MemberDirectory directory,
             MemberPicker picker,
-            NodeChannels channels,
+            MemberChannels channels,
             RowMover mover) {
         this.config = config;
         this.directory = directory;
@@ -143,7 +145,8 @@ public final class Dispatcher implements AutoCloseable {
         Job job = attempt.job();
         Metadata metadata = new Metadata();
         metadata.put(RequestIds.METADATA_KEY, job.requestId());
-        VolumeServiceFutureStub stub = channels.stub(attempt.member().grpcAddress())
+        VolumeServiceFutureStub stub = VolumeServiceGrpc.newFutureStub(
+                        channels.channel(attempt.member().grpcAddress()))
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(metadata))
                 .withDeadlineAfter(config.getDispatchDeadline().toMillis(), TimeUnit.MILLISECONDS);
         String id = job.volumeId().toString();

@@ -1,4 +1,4 @@
-package io.tandem.replication.nodes;
+package io.tandem.runtime.grpc;
 
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -7,23 +7,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.ManagedChannel;
 import io.tandem.core.error.UnavailableException;
-import io.tandem.replication.config.ReplicationConfiguration;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** The channel cache: one channel per address, all of them closed at shutdown, none handed out afterwards. */
-class NodeChannelsTest {
+class MemberChannelsTest {
 
     @Test
     void oneChannelPerAddressAllClosedAtShutdown() {
-        NodeChannels channels = new NodeChannels(new ReplicationConfiguration());
-        ManagedChannel first = channels.forAddress("127.0.0.1:50061");
-        assertSame(first, channels.forAddress("127.0.0.1:50061"), "reused, not reopened");
-        ManagedChannel other = channels.forAddress("127.0.0.1:50062");
+        MemberChannels channels = new MemberChannels(Duration.ofMinutes(5), Duration.ofSeconds(1));
+        ManagedChannel first = channels.channel("127.0.0.1:50061");
+        assertSame(first, channels.channel("127.0.0.1:50061"), "reused, not reopened");
+        ManagedChannel other = channels.channel("127.0.0.1:50062");
         assertNotSame(first, other);
 
         channels.close();
 
         assertTrue(first.isShutdown() && other.isShutdown());
-        assertThrows(UnavailableException.class, () -> channels.forAddress("127.0.0.1:50061"));
+        assertThrows(UnavailableException.class, () -> channels.channel("127.0.0.1:50061"));
     }
 }

@@ -8,7 +8,7 @@ SHELL := /bin/bash
 MVN ?= mvn
 COMPOSE ?= docker-compose
 
-.PHONY: help run stop test smoke-run build compose-check format check-format clean deps
+.PHONY: help run stop test smoke-run bench build compose-check format check-format clean deps
 
 help: ## List the targets
 	@echo "Tandem: make <target>"

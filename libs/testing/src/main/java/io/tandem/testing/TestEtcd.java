@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 /**
@@ -21,6 +22,7 @@ import java.util.stream.Stream;
 public final class TestEtcd implements AutoCloseable {
     private static final Duration START_DEADLINE = Duration.ofSeconds(30);
     private static final int START_ATTEMPTS = 3;
+    private static final Duration POLL = Duration.ofMillis(20);
     private static final Object LOCK = new Object();
     private static TestEtcd shared;
 
@@ -148,11 +150,11 @@ public final class TestEtcd implements AutoCloseable {
             if (healthy()) {
                 return;
             }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
+            // The poll interval of this deadline loop; the process check above ends it early if etcd dies.
+            LockSupport.parkNanos(POLL.toNanos());
+            if (Thread.interrupted()) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for etcd", e);
+                throw new IllegalStateException("interrupted while waiting for etcd");
             }
         }
         throw new IllegalStateException("etcd at " + endpoint() + " not healthy after " + START_DEADLINE);

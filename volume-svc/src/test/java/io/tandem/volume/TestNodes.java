@@ -8,7 +8,6 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.tandem.driver.memory.Faults;
 import io.tandem.driver.memory.InMemoryDriver;
-import io.tandem.membership.EtcdCrash;
 import io.tandem.membership.EtcdMembership;
 import io.tandem.membership.MembershipConfig;
 import io.tandem.proto.v1.VolumeServiceGrpc;
@@ -189,7 +188,7 @@ final class TestNodes implements AutoCloseable {
 
         /** Cuts the node off etcd without revoking its lease, as a crash would; its process keeps running. */
         void crash() {
-            EtcdCrash.cutOff(bean(EtcdMembership.class));
+            bean(EtcdMembership.class).abandon();
         }
 
         @Override

@@ -71,6 +71,15 @@ public final class EtcdMembership implements AutoCloseable {
         return ctx.keys();
     }
 
+    /**
+     * Drops the connection to etcd without revoking anything, as a crashed process would: keepalives stop, and this
+     * process's keys vanish only when etcd expires their leases, a TTL later. For failure drills and tests; this
+     * membership is unusable afterwards (close it as usual).
+     */
+    public void abandon() {
+        ctx.client().close();
+    }
+
     /** The epoch keys. */
     public EpochStore epochs() {
         return epochs;

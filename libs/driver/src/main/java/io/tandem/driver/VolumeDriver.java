@@ -1,6 +1,7 @@
 package io.tandem.driver;
 
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * The storage driver SPI: everything a volume node asks of the storage backend it runs. Modelled on Cinder's volume
@@ -67,6 +68,16 @@ public interface VolumeDriver extends AutoCloseable {
         FailoverResult result = failover(volumes, secondaryId);
         failoverCompleted(result.activeBackendId());
         return result;
+    }
+
+    /**
+     * Copies what changed in {@code volumes} (all replicated) from the active site to every replication target. Run
+     * by the one member holding the backend's replicator key, on an interval, and only while the active site is the
+     * primary. Stops early, between volumes, once {@code keepGoing} answers false (lease lost, new epoch). A volume
+     * that cannot be copied is reported in {@link ReplicationReport#failed()}, not thrown.
+     */
+    default ReplicationReport replicate(List<VolumeSpec> volumes, BooleanSupplier keepGoing) {
+        return ReplicationReport.none();
     }
 
     /** Tells the backend that management operations stop (Cinder's freeze_backend); most backends need nothing. */

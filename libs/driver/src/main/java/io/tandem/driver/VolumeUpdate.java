@@ -9,4 +9,11 @@ package io.tandem.driver;
  * @param replicationStatus a new replication status, e.g. {@code failed-over}
  * @param providerLocation where the volume lives now
  */
-public record VolumeUpdate(String volumeId, String status, String replicationStatus, String providerLocation) {}
+public record VolumeUpdate(String volumeId, String status, String replicationStatus, String providerLocation) {
+    /** {@link #status()} of a volume a failover could not bring along (not replicated, or no copy on the site). */
+    public static final String STATUS_ERROR = "error";
+    /** {@link #replicationStatus()} of a volume promoted on a replication target. */
+    public static final String REPLICATION_FAILED_OVER = "failed-over";
+    /** {@link #replicationStatus()} of a volume failed back to the primary. */
+    public static final String REPLICATION_ENABLED = "enabled";
+}

@@ -5,16 +5,27 @@ import io.tandem.driver.ConnectionInfo;
 import io.tandem.driver.DriverCapabilities;
 import io.tandem.driver.DriverContext;
 import io.tandem.driver.DriverException;
+import io.tandem.driver.FailoverResult;
+import io.tandem.driver.InvalidReplicationTargetException;
+import io.tandem.driver.ReplicationReport;
 import io.tandem.driver.VolumeDriver;
 import io.tandem.driver.VolumeLocation;
 import io.tandem.driver.VolumeSpec;
+import io.tandem.driver.fs.replication.BackendSites;
+import io.tandem.driver.fs.replication.ExtentReplicator;
+import io.tandem.driver.fs.replication.ReplicationCycle;
+import io.tandem.driver.fs.replication.SiteFailover;
 import io.tandem.driver.support.ActiveSite;
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,8 +42,22 @@ import org.slf4j.LoggerFactory;
  * <p>Connection info: {@code driverVolumeType = "file"}, data {@code path} (the file's absolute path) and {@code site}
  * (the active backend id, or {@code default}). The provider location is the same absolute path.
  *
- * <p>Replication (issue "Real replication in the shared-filesystem driver") is not here yet, so the capabilities do
- * not claim it and the SPI's refusing defaults stay.
+ * <p>Replication: every replicated volume's file on the primary site is copied, changed extents only and holes kept
+ * ({@link ExtentReplicator}), to the same layout path on every target site, {@code <target>/volumes/volume-<uuid>},
+ * by {@link #replicate} (run by the one member holding the replicator key, only while the primary is active). A
+ * volume that cannot be copied (its file or a target directory missing, an I/O error) is a failure entry of the
+ * report; a missing target directory is never created. A copy stops between extents once this node's data path
+ * changes or a failover begins here, and between volumes (and at most every {@value
+ * ReplicationCycle#ASK_EVERY_MILLIS} ms within one) once the caller's keep-going check answers false.
+ *
+ * <p>Failover ({@link #failover}, {@link SiteFailover}): to target T, each replicated volume gets one last
+ * incremental sync from the active site if that site and the file are still there (a planned failover loses
+ * nothing; a lost site is skipped and T's copies are used as they are), then T's copy is promoted: update {@code
+ * replication_status = failed-over}, {@code provider_location} = its path on T; a volume without a copy on T, or not
+ * replicated, goes to {@code status = error}. Failback ({@code "default"}) resyncs every replicated volume from the
+ * active target back to the primary, then returns {@code replication_status = enabled} with the primary's path.
+ * Neither moves this node's data path: {@link #failoverCompleted} does, on every member, after checking that the
+ * site's directory is there and writable. All three are idempotent; a repeated failover copies nothing new.
  */
 public final class SharedFilesystemDriver implements VolumeDriver {
     /** The name {@link io.tandem.driver.DriverFactory} and configuration know this driver by. */
@@ -41,14 +66,23 @@ public final class SharedFilesystemDriver implements VolumeDriver {
     private static final Logger LOG = LoggerFactory.getLogger(SharedFilesystemDriver.class);
     private static final long GIB = 1L << 30;
 
-    /** The site being served; one reference, so a later failover can switch sites in one write. */
+    /** The site being served; one reference, so that failoverCompleted switches sites in one write. */
     private record Serving(ActiveSite site, SiteLayout layout) {}
 
+    private final ExtentReplicator replicator = new ExtentReplicator();
+    // Held while a volume is copied and for a whole failover, so that this node never runs two syncs of one volume.
+    private final ReentrantLock copies = new ReentrantLock(true);
+    // Bumped when a failover begins or the data path moves: a replication cycle that started before stops.
+    private final AtomicLong generation = new AtomicLong();
+    private final ReplicationCycle cycle = new ReplicationCycle(replicator, Clock.systemUTC(), copies);
+    private final SiteFailover failovers = new SiteFailover(replicator);
+
+    private volatile BackendSites sites;
     private volatile Serving serving;
 
     @Override
     public DriverCapabilities capabilities() {
-        return new DriverCapabilities(NAME, true, false, false);
+        return new DriverCapabilities(NAME, true, true, true);
     }
 
     /**
@@ -58,21 +92,13 @@ public final class SharedFilesystemDriver implements VolumeDriver {
     @Override
     public void doSetup(DriverContext context) {
         ActiveSite site = ActiveSite.resolve(context);
-        SiteLayout layout = SiteLayout.at(siteRoot(site));
-        if (!Files.isDirectory(layout.root())) {
-            throw new DriverException("Site directory " + layout.root() + " of site '" + site.name()
-                    + "' does not exist or is not a directory");
-        }
-        try {
-            Files.createDirectories(layout.volumesDir());
-            Path probe = Files.createTempFile(layout.volumesDir(), ".probe-", ".tmp");
-            Files.delete(probe);
-        } catch (IOException | UnsupportedOperationException e) {
-            throw new DriverException(
-                    "Site directory " + layout.root() + " of site '" + site.name() + "' is not writable: " + e, e);
-        }
-        serving = new Serving(site, layout);
-        LOG.info("Host {} serves site '{}' at {}", context.host(), site.name(), layout.root());
+        sites = BackendSites.of(context);
+        serving = open(site);
+        LOG.info(
+                "Host {} serves site '{}' at {}",
+                context.host(),
+                site.name(),
+                serving.layout().root());
     }
 
     @Override
@@ -88,14 +114,24 @@ public final class SharedFilesystemDriver implements VolumeDriver {
         return new VolumeLocation(file.toString());
     }
 
+    /**
+     * Deletes the volume's file on the active site and, for a replicated volume, its copies (and their sync metadata)
+     * on the other sites whose directories are there; a copy that cannot be removed is logged and left behind.
+     */
     @Override
     public void deleteVolume(VolumeSpec volume) {
-        Path file = serving().layout().volumeFile(volume.id());
+        Serving current = serving();
+        Path file = current.layout().volumeFile(volume.id());
         try {
             boolean deleted = SparseFiles.delete(file);
             LOG.debug("Volume {} {} at {}", volume.id(), deleted ? "deleted" : "already absent", file);
         } catch (IOException e) {
             throw failure("delete", volume.id(), file, e);
+        }
+        if (volume.replicated()) {
+            for (ActiveSite other : sites.allBut(current.site())) {
+                forgetCopy(other, volume.id());
+            }
         }
     }
 
@@ -138,9 +174,125 @@ public final class SharedFilesystemDriver implements VolumeDriver {
         }
     }
 
-    /** The layout of the site being served; for tests and, later, the replicator. */
+    /**
+     * Copies the changes of the replicated {@code volumes} from the primary site to every target; see the class
+     * comment.
+     *
+     * @throws DriverException when this node does not serve the primary (replication runs primary to targets only)
+     */
+    @Override
+    public ReplicationReport replicate(List<VolumeSpec> volumes, BooleanSupplier keepGoing) {
+        long started = generation.get();
+        Serving current = serving();
+        if (!current.site().primary()) {
+            throw new DriverException("Replication runs from the primary site only; this node serves site '"
+                    + current.site().name() + "' (fail back first)");
+        }
+        return cycle.run(current.layout(), sites.targets(), volumes, keepGoing, () -> generation.get() == started);
+    }
+
+    /**
+     * Promotes {@code secondaryId}'s copies, or fails back for {@code default}; see the class comment.
+     *
+     * @throws InvalidReplicationTargetException for an unknown id, {@code default} while serving the primary, or the
+     *     site already served
+     * @throws DriverException when the destination's directory is missing, or a failback's resync fails
+     */
+    @Override
+    public FailoverResult failover(List<VolumeSpec> volumes, String secondaryId) {
+        Serving current = serving();
+        ActiveSite destination = sites.destination(current.site(), secondaryId);
+        generation.incrementAndGet(); // a replication cycle running here stops at its next extent
+        copies.lock();
+        try {
+            return destination.primary()
+                    ? failovers.failback(current.site(), destination, volumes).result()
+                    : failovers.failover(current.site(), destination, volumes).result();
+        } finally {
+            copies.unlock();
+        }
+    }
+
+    /**
+     * Serves {@code activeBackendId} (null or {@code default}: the primary) from now on, once its directory proved
+     * writable; a copy in flight on this node is stopped first. Serving that site already is fine.
+     */
+    @Override
+    public void failoverCompleted(String activeBackendId) {
+        serving();
+        ActiveSite site = sites.site(activeBackendId);
+        Serving next = open(site);
+        generation.incrementAndGet(); // stops a copy in flight, so the lock comes quickly
+        copies.lock();
+        try {
+            Serving previous = serving;
+            serving = next;
+            generation.incrementAndGet(); // and a cycle that read the old site after the first bump stops too
+            if (!previous.site().name().equals(site.name())) {
+                LOG.info(
+                        "Data path moved from site '{}' to site '{}' at {}",
+                        previous.site().name(),
+                        site.name(),
+                        next.layout().root());
+            }
+        } finally {
+            copies.unlock();
+        }
+    }
+
+    /** Nothing to tell a directory; freezing is the control plane's. */
+    @Override
+    public void freezeBackend() {
+        serving();
+    }
+
+    /** Checks that the active site's directory is still there, so that a cluster does not thaw onto a lost site. */
+    @Override
+    public void thawBackend() {
+        Serving current = serving();
+        if (!BackendSites.reachable(current.layout())) {
+            throw new DriverException("Cannot thaw: " + BackendSites.missing(current.site(), current.layout()));
+        }
+    }
+
+    /** The layout of the site being served; for tests. */
     public SiteLayout layout() {
         return serving().layout();
+    }
+
+    /**
+     * The site's layout once its directory proved to exist and be writable (by creating {@code volumes/} if needed and
+     * a probe file in it): a node that cannot write its site must not take work.
+     */
+    private static Serving open(ActiveSite site) {
+        SiteLayout layout = BackendSites.layout(site);
+        if (!BackendSites.reachable(layout)) {
+            throw new DriverException(BackendSites.missing(site, layout));
+        }
+        try {
+            Files.createDirectories(layout.volumesDir());
+            Path probe = Files.createTempFile(layout.volumesDir(), ".probe-", ".tmp");
+            Files.delete(probe);
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new DriverException(
+                    "Site directory " + layout.root() + " of site '" + site.name() + "' is not writable: " + e, e);
+        }
+        return new Serving(site, layout);
+    }
+
+    private void forgetCopy(ActiveSite site, String volumeId) {
+        try {
+            SiteLayout layout = BackendSites.layout(site);
+            if (BackendSites.reachable(layout)) {
+                replicator.forget(layout.root(), volumeId);
+            }
+        } catch (IOException | DriverException e) {
+            LOG.warn(
+                    "Volume {} is deleted but its copy on site '{}' could not be removed: {}",
+                    volumeId,
+                    site.name(),
+                    e.toString());
+        }
     }
 
     private Serving serving() {
@@ -149,19 +301,6 @@ public final class SharedFilesystemDriver implements VolumeDriver {
             throw new DriverException("The shared-filesystem driver is not set up; doSetup must run first");
         }
         return current;
-    }
-
-    private static Path siteRoot(ActiveSite site) {
-        if (site.location() == null || site.location().isBlank()) {
-            throw new DriverException("Site '" + site.name() + "' has no directory configured");
-        }
-        try {
-            return Path.of(site.location());
-        } catch (InvalidPathException e) {
-            throw new DriverException(
-                    "Site '" + site.name() + "' has an invalid directory '" + site.location() + "': " + e.getMessage(),
-                    e);
-        }
     }
 
     private static long bytes(String volumeId, int sizeGb) {

@@ -7,12 +7,19 @@ import io.tandem.driver.DriverContext;
 import io.tandem.driver.DriverException;
 import io.tandem.driver.FailoverResult;
 import io.tandem.driver.HostReplicationUpdate;
+import io.tandem.driver.ReplicationReport;
 import io.tandem.driver.VolumeDriver;
 import io.tandem.driver.VolumeLocation;
 import io.tandem.driver.VolumeSpec;
+import io.tandem.driver.VolumeSync;
+import io.tandem.driver.VolumeSyncFailure;
+import io.tandem.driver.VolumeUpdate;
 import io.tandem.driver.support.ActiveSite;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * A driver for tests and benchmarks: volumes are entries of an {@link InMemoryBackend} shared by every instance with
@@ -21,8 +28,8 @@ import java.util.Map;
  *
  * <p>Options ({@code tandem.volume.driver-options.*}), read at {@link #doSetup}, so that a separate volume-svc process
  * can be started slow or failing. {@code <op>} is one of {@code setup, create, delete, extend, initialize-connection,
- * capacity, failover, failover-completed, freeze, thaw, update-host-replication}; durations are {@code 250ms},
- * {@code 2s}, {@code 1m}, {@code 1h} or ISO-8601 ({@code PT2S}).
+ * capacity, replicate, failover, failover-completed, freeze, thaw, update-host-replication}; durations are {@code
+ * 250ms}, {@code 2s}, {@code 1m}, {@code 1h} or ISO-8601 ({@code PT2S}).
  *
  * <table>
  *   <caption>Option keys</caption>
@@ -41,7 +48,15 @@ import java.util.Map;
  * counts from when it is armed. Options arm faults on top of those a test armed, and several instances set up with
  * the same options in one JVM do not restart each other's counts. Unknown keys fail {@code doSetup}.
  *
- * <p>Replication is not modelled yet: the replication methods run their faults, then refuse as the SPI defaults do.
+ * <p>Replication, with the shared-filesystem driver's semantics and no data (one volume map serves every site, so a
+ * copy exists wherever the volume exists): {@link #replicate} runs its faults once per call, then reports every
+ * replicated volume that exists as synced with zero bytes and a missing one as a failure, stopping between volumes
+ * once {@code keepGoing} answers false; it refuses unless this instance serves the primary. {@link #failover} runs its
+ * faults once, validates the target as the shared-filesystem driver does ({@link ActiveSite#destination}) and
+ * returns per volume {@code failed-over} (or {@code enabled} on failback to {@code default}) with the volume's
+ * location, or {@code status = error} for a volume that is not replicated or does not exist; no per-volume cost beyond
+ * a map lookup, so benchmarks measure the control plane. {@link #failoverCompleted} switches the site this instance
+ * reports in connection info. {@code updateHostReplication} still refuses.
  */
 public final class InMemoryDriver implements VolumeDriver {
     /** The name {@link io.tandem.driver.DriverFactory} and configuration know this driver by. */
@@ -50,6 +65,7 @@ public final class InMemoryDriver implements VolumeDriver {
     public static final String OPTION_CAPACITY_GB = "capacity-gb";
 
     private volatile InMemoryBackend backend;
+    private volatile DriverContext context;
     private volatile ActiveSite site;
 
     /** The faults of backend {@code backend}, for tests. */
@@ -64,7 +80,7 @@ public final class InMemoryDriver implements VolumeDriver {
 
     @Override
     public DriverCapabilities capabilities() {
-        return new DriverCapabilities(NAME, true, false, false);
+        return new DriverCapabilities(NAME, true, true, true);
     }
 
     @Override
@@ -73,6 +89,7 @@ public final class InMemoryDriver implements VolumeDriver {
         applyOptions(shared, context.options());
         shared.faults().enter(Operation.SETUP, null);
         site = ActiveSite.resolve(context);
+        this.context = context;
         backend = shared;
     }
 
@@ -80,7 +97,7 @@ public final class InMemoryDriver implements VolumeDriver {
     public VolumeLocation createVolume(VolumeSpec volume) {
         InMemoryBackend shared = enter(Operation.CREATE, volume);
         shared.create(volume.id(), positive(volume.id(), volume.sizeGb()));
-        return new VolumeLocation("memory://" + shared.name() + "/" + volume.id());
+        return new VolumeLocation(location(shared, volume.id()));
     }
 
     @Override
@@ -111,15 +128,54 @@ public final class InMemoryDriver implements VolumeDriver {
     }
 
     @Override
+    public ReplicationReport replicate(List<VolumeSpec> volumes, BooleanSupplier keepGoing) {
+        InMemoryBackend shared = enter(Operation.REPLICATE, null);
+        ActiveSite current = site;
+        if (!current.primary()) {
+            throw new DriverException("Replication runs from the primary site only; this node serves site '"
+                    + current.name() + "' (fail back first)");
+        }
+        Instant now = Instant.now();
+        List<VolumeSync> synced = new ArrayList<>();
+        List<VolumeSyncFailure> failed = new ArrayList<>();
+        for (VolumeSpec volume : volumes) {
+            if (!keepGoing.getAsBoolean()) {
+                break;
+            }
+            if (!volume.replicated()) {
+                continue;
+            }
+            if (shared.exists(volume.id())) {
+                synced.add(new VolumeSync(volume.id(), 0, now));
+            } else {
+                failed.add(new VolumeSyncFailure(
+                        volume.id(),
+                        "Volume " + volume.id() + " does not exist on in-memory backend " + shared.name()));
+            }
+        }
+        return new ReplicationReport(synced, failed);
+    }
+
+    @Override
     public FailoverResult failover(List<VolumeSpec> volumes, String secondaryId) {
-        enter(Operation.FAILOVER, null);
-        return VolumeDriver.super.failover(volumes, secondaryId);
+        InMemoryBackend shared = enter(Operation.FAILOVER, null);
+        ActiveSite destination = ActiveSite.destination(context, site, secondaryId);
+        String replicationStatus =
+                destination.primary() ? VolumeUpdate.REPLICATION_ENABLED : VolumeUpdate.REPLICATION_FAILED_OVER;
+        List<VolumeUpdate> updates = new ArrayList<>(volumes.size());
+        for (VolumeSpec volume : volumes) {
+            updates.add(
+                    volume.replicated() && shared.exists(volume.id())
+                            ? new VolumeUpdate(volume.id(), null, replicationStatus, location(shared, volume.id()))
+                            : new VolumeUpdate(volume.id(), VolumeUpdate.STATUS_ERROR, null, null));
+        }
+        return new FailoverResult(destination.backendId(), updates);
     }
 
     @Override
     public void failoverCompleted(String activeBackendId) {
         enter(Operation.FAILOVER_COMPLETED, null);
-        VolumeDriver.super.failoverCompleted(activeBackendId);
+        site = ActiveSite.named(context, activeBackendId);
     }
 
     @Override
@@ -148,6 +204,10 @@ public final class InMemoryDriver implements VolumeDriver {
     public String activeBackendId() {
         setUp();
         return site.backendId();
+    }
+
+    private static String location(InMemoryBackend shared, String volumeId) {
+        return "memory://" + shared.name() + "/" + volumeId;
     }
 
     private InMemoryBackend enter(Operation operation, VolumeSpec volume) {

@@ -15,6 +15,7 @@ public enum Operation {
     FAILOVER_COMPLETED("failover-completed"),
     FREEZE("freeze"),
     THAW("thaw"),
+    REPLICATE("replicate"),
     UPDATE_HOST_REPLICATION("update-host-replication");
 
     private final String key;

@@ -2,7 +2,9 @@ package io.tandem.driver.support;
 
 import io.tandem.driver.DriverContext;
 import io.tandem.driver.DriverException;
+import io.tandem.driver.InvalidReplicationTargetException;
 import io.tandem.driver.ReplicationTarget;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -26,18 +28,58 @@ public record ActiveSite(String backendId, String location) {
      */
     public static ActiveSite resolve(DriverContext context) {
         String id = context.activeBackendId();
+        return find(context, id)
+                .orElseThrow(() -> new DriverException("Active backend id '" + id + "' of backend '" + context.backend()
+                        + "' is not one of its replication targets " + targetIds(context)));
+    }
+
+    /**
+     * The site a replication call names: null, blank or {@code default} is the primary, else the target with that
+     * backend id.
+     *
+     * @throws InvalidReplicationTargetException naming the id and the targets there are
+     */
+    public static ActiveSite named(DriverContext context, String backendId) {
+        return find(context, backendId)
+                .orElseThrow(() -> new InvalidReplicationTargetException("'" + backendId
+                        + "' is not a replication target of backend '" + context.backend() + "'; its targets are "
+                        + targetIds(context) + " and 'default' names the primary"));
+    }
+
+    /**
+     * The site a failover from {@code active} to {@code secondaryId} goes to: a replication target, or the primary
+     * for {@code default} (a failback).
+     *
+     * @throws InvalidReplicationTargetException when the id is missing or unknown, names the site already active, or
+     *     is {@code default} while the primary is active
+     */
+    public static ActiveSite destination(DriverContext context, ActiveSite active, String secondaryId) {
+        if (secondaryId == null || secondaryId.isBlank()) {
+            throw new InvalidReplicationTargetException("A failover needs a target: a replication target's backend id,"
+                    + " or 'default' to fail back to the primary");
+        }
+        ActiveSite destination = named(context, secondaryId);
+        if (destination.name().equals(active.name())) {
+            throw new InvalidReplicationTargetException(
+                    destination.primary()
+                            ? "Cannot fail back to 'default': the primary site is already active"
+                            : "Cannot fail over to '" + secondaryId + "': it is already the active site");
+        }
+        return destination;
+    }
+
+    private static Optional<ActiveSite> find(DriverContext context, String id) {
         if (id == null || id.isBlank() || PRIMARY_ID.equals(id)) {
-            return new ActiveSite(null, context.primaryLocation());
+            return Optional.of(new ActiveSite(null, context.primaryLocation()));
         }
         return context.targets().stream()
                 .filter(target -> id.equals(target.backendId()))
                 .findFirst()
-                .map(target -> new ActiveSite(target.backendId(), target.location()))
-                .orElseThrow(() -> new DriverException("Active backend id '" + id + "' of backend '"
-                        + context.backend() + "' is not one of its replication targets "
-                        + context.targets().stream()
-                                .map(ReplicationTarget::backendId)
-                                .collect(Collectors.joining(", ", "[", "]"))));
+                .map(target -> new ActiveSite(target.backendId(), target.location()));
+    }
+
+    private static String targetIds(DriverContext context) {
+        return context.targets().stream().map(ReplicationTarget::backendId).collect(Collectors.joining(", ", "[", "]"));
     }
 
     /** True when this is the primary site. */

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tandem.driver.CapacityReport;
 import io.tandem.driver.ConnectionInfo;
 import io.tandem.driver.DriverException;
+import io.tandem.driver.InvalidReplicationTargetException;
 import io.tandem.driver.VolumeLocation;
 import io.tandem.driver.VolumeSpec;
 import java.io.RandomAccessFile;
@@ -183,11 +184,11 @@ class SharedFilesystemDriverTest {
     }
 
     @Test
-    void declaresActiveActiveButNoReplicationYet() {
+    void declaresActiveActiveAndItsReplication() {
         assertEquals("shared-filesystem", driver.capabilities().driverName());
         assertTrue(driver.capabilities().supportsActiveActive());
-        assertFalse(driver.capabilities().supportsReplication());
-        assertFalse(driver.capabilities().supportsActiveActiveReplication());
-        assertThrows(DriverException.class, () -> driver.failover(List.of(), "b"));
+        assertTrue(driver.capabilities().supportsReplication());
+        assertTrue(driver.capabilities().supportsActiveActiveReplication());
+        assertThrows(InvalidReplicationTargetException.class, () -> driver.failover(List.of(), "b"));
     }
 }

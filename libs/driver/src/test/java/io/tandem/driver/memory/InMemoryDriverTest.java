@@ -131,21 +131,6 @@ class InMemoryDriverTest {
     }
 
     @Test
-    void declaresActiveActiveAndRefusesReplicationAsTheDefaultsDo() {
-        InMemoryDriver driver = setUp("node-1", BACKEND, Map.of());
-
-        assertEquals("in-memory", driver.capabilities().driverName());
-        assertTrue(driver.capabilities().supportsActiveActive());
-        assertFalse(driver.capabilities().supportsReplication());
-        assertThrows(DriverException.class, () -> driver.failover(List.of(), "site-b"));
-        assertThrows(DriverException.class, () -> driver.failoverCompleted("site-b"));
-        driver.freezeBackend();
-        driver.thawBackend();
-        assertEquals(1, InMemoryDriver.faults(BACKEND).calls(Operation.FAILOVER));
-        assertEquals(1, InMemoryDriver.faults(BACKEND).calls(Operation.THAW));
-    }
-
-    @Test
     void operationsBeforeSetupAreRefused() {
         assertThrows(DriverException.class, () -> new InMemoryDriver().createVolume(volume("v1", 1)));
     }

@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.zip.CRC32C;
 
 /**
@@ -83,6 +84,18 @@ public final class ExtentReplicator {
      * with {@code sourceFile}: same length, same bytes, changed extents only.
      */
     public SyncResult sync(Path sourceFile, Path targetFile) throws IOException {
+        return sync(sourceFile, targetFile, () -> true);
+    }
+
+    /**
+     * As {@link #sync(Path, Path)}, but asks {@code keepGoing} before each extent and stops as soon as it answers
+     * false: what was written so far is forced and no metadata is written (it was deleted before the first write), so
+     * the next sync compares with the copy's actual bytes. A stop before anything changed leaves the copy and its
+     * metadata as they were.
+     *
+     * @throws SyncStoppedException when {@code keepGoing} answered false before the last extent
+     */
+    public SyncResult sync(Path sourceFile, Path targetFile, BooleanSupplier keepGoing) throws IOException {
         Path target = targetFile.toAbsolutePath().normalize();
         Path volumesDir = target.getParent();
         if (volumesDir == null
@@ -116,6 +129,13 @@ public final class ExtentReplicator {
             }
             sums = new long[ExtentMetadata.extentCount(length, extentSize)];
             for (int i = 0; i < sums.length; i++) {
+                if (!keepGoing.getAsBoolean()) {
+                    if (changed) {
+                        out.force(true);
+                    }
+                    throw new SyncStoppedException("Sync of " + sourceFile + " to " + target + " stopped after " + i
+                            + " of " + sums.length + " extents (" + bytesCopied + " bytes copied)");
+                }
                 long start = (long) i * extentSize;
                 int len = (int) Math.min(extentSize, length - start);
                 readFully(in, src, start, len);

@@ -2,6 +2,7 @@ package io.tandem.driver.fs.replication;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tandem.driver.fs.SiteLayout;
@@ -204,6 +205,23 @@ class ExtentReplicatorTest {
         System.out.printf(
                 "idle 1 GiB sparse volume: %d bytes copied, %d extents scanned, %d ms%n",
                 idle.bytesCopied(), idle.extentsScanned(), ms);
+    }
+
+    @Test
+    void aStoppedSyncWritesNoMetadataAndTheNextSyncFinishesTheCopy() throws Exception {
+        int[] asked = {0};
+
+        SyncStoppedException stopped =
+                assertThrows(SyncStoppedException.class, () -> replicator.sync(source, target, () -> ++asked[0] <= 20));
+
+        assertTrue(stopped.getMessage().contains("after 20 of 64 extents"), stopped.getMessage());
+        assertFalse(Files.exists(ExtentReplicator.metadataFile(targetSite, id)), "nothing vouches for a partial copy");
+        assertEquals(40L * MIB - 10, Files.mismatch(source, target), "extents 0 and 10 were copied, 39 and 40 not");
+
+        SyncResult rest = replicator.sync(source, target);
+
+        assertEquals(2, rest.extentsCopied(), "a byte compare finds what is left: extents 39 and 40");
+        assertSameContents();
     }
 
     private void assertSameContents() throws IOException {

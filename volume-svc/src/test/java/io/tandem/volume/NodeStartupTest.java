@@ -65,18 +65,43 @@ class NodeStartupTest {
     }
 
     @Test
-    void aClusteredNodeWithTargetsRefusesToStartOnADriverWithoutActiveActiveReplication() {
-        String line = startFailure(
+    void targetsEnableReplicationAtStartAndABackendWithoutTargetsIsNotCapable() {
+        // The clustered refusal of a driver without Active/Active replication is StartupRulesTest's: both reference
+        // drivers declare it now.
+        TestNodes.Node replicated = nodes.start(
                 "r1",
                 "c9@boot",
                 Map.of(
                         "tandem.volume.replication-targets[0].backend-id", "secondary",
                         "tandem.volume.replication-targets[0].location", "/nowhere"));
-        assertTrue(line.contains("Driver doesn't support clustered replication."), line);
-        assertTrue(line.contains("r1@boot") && line.contains("in-memory"), line);
-        assertFalse(line.contains("\n"), "one line");
-        assertTrue(nodes.etcd().liveMembers("c9@boot").members().isEmpty(), "it never registered");
-        assertEquals(0, scheduler.count("SELECT count(*) FROM replication_targets WHERE scope = 'c9@boot'"));
+        try {
+            assertEquals(
+                    "enabled",
+                    scheduler.text("SELECT replication_status FROM clusters WHERE name = 'c9@boot'"),
+                    "not-capable -> enabled with targets");
+            assertEquals("enabled", scheduler.text("SELECT replication_status FROM services WHERE host = 'r1@boot'"));
+            assertEquals(
+                    List.of("secondary"),
+                    replicated.stub().getNodeStatus(status()).getCapabilities().getReplicationTargetIdsList());
+        } finally {
+            replicated.close();
+        }
+
+        Migrations.apply(nodes.dataSource());
+        scheduler.sql("INSERT INTO clusters (name, binary_name, replication_status) VALUES ('c8@boot', 'volume',"
+                + " 'enabled')");
+        TestNodes.Node plain = nodes.start("r3", "c8@boot");
+        try {
+            assertEquals(
+                    "not-capable",
+                    scheduler.text("SELECT replication_status FROM clusters WHERE name = 'c8@boot'"),
+                    "enabled -> not-capable without targets");
+            assertEquals(
+                    "not-capable", scheduler.text("SELECT replication_status FROM services WHERE host = 'r3@boot'"));
+            assertEquals(0, scheduler.count("SELECT count(*) FROM replication_targets WHERE scope = 'c8@boot'"));
+        } finally {
+            plain.close();
+        }
     }
 
     @Test
@@ -190,8 +215,7 @@ class NodeStartupTest {
                             + " VALUES ('c2@fsb', 'secondary', ?, 'target')",
                     secondary.toString());
 
-            // No targets in the configuration: the table is authoritative after the first start, and the
-            // shared-filesystem driver does not declare Active/Active replication yet (see the report).
+            // No targets in the configuration: the table is authoritative after the first start.
             TestNodes.Node node = fs.start(
                     "n1",
                     "c2@fsb",

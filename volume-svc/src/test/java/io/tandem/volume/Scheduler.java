@@ -25,10 +25,15 @@ final class Scheduler {
 
     /** Places a new volume: INSERT volume creating + INSERT workers (creating, the member's id). */
     UUID place(String cluster, String host, int sizeGb, Integer serviceId) {
+        return place(cluster, host, sizeGb, serviceId, "not-capable");
+    }
+
+    /** As {@link #place(String, String, int, Integer)} with the volume's replication status. */
+    UUID place(String cluster, String host, int sizeGb, Integer serviceId, String replicationStatus) {
         UUID id = UUID.randomUUID();
         Transactions.inTransaction(dataSource, c -> {
             VolumeRepository.insert(
-                    c, new NewVolume(id, "project", "user", "v", null, sizeGb, cluster, host, "not-capable"));
+                    c, new NewVolume(id, "project", "user", "v", null, sizeGb, cluster, host, replicationStatus));
             return WorkerRows.tryInsert(c, WorkerRows.VOLUME, id.toString(), "creating", serviceId)
                     .orElseThrow();
         });
@@ -64,6 +69,36 @@ final class Scheduler {
     long count(String sql, Object... params) {
         return Transactions.withConnection(dataSource, c -> Queries.one(c, sql, r -> r.getLong(1), params))
                 .orElseThrow();
+    }
+
+    String text(String sql, Object... params) {
+        return Transactions.withConnection(dataSource, c -> Queries.one(c, sql, r -> r.getString(1), params))
+                .orElse(null);
+    }
+
+    /**
+     * Plays replication-svc's commit (step 3): the cluster and its services move to {@code epoch} on {@code active}
+     * (null = the primary) with {@code replicationStatus}, in one transaction.
+     */
+    void commit(String cluster, long epoch, String active, String replicationStatus) {
+        Transactions.inTransaction(dataSource, c -> {
+            Queries.update(
+                    c,
+                    "UPDATE clusters SET epoch = ?, active_backend_id = ?, replication_status = ?"
+                            + " WHERE name = ? AND binary_name = 'volume'",
+                    epoch,
+                    active,
+                    replicationStatus,
+                    cluster);
+            return Queries.update(
+                    c,
+                    "UPDATE services SET epoch = ?, active_backend_id = ?, replication_status = ?"
+                            + " WHERE cluster_name = ?",
+                    epoch,
+                    active,
+                    replicationStatus,
+                    cluster);
+        });
     }
 
     void sql(String sql, Object... params) {

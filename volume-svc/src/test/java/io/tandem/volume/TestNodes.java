@@ -120,6 +120,8 @@ final class TestNodes implements AutoCloseable {
         p.put("tandem.volume.cleanup-grace", "300ms");
         // Sweeps are run by the tests that need them, so that they never race an assertion by surprise.
         p.put("tandem.volume.cleanup-interval", "1h");
+        // Likewise replication cycles: one at start (the key is taken), then only where a test asks for them.
+        p.put("tandem.volume.replication-interval", "1h");
         p.put("tandem.volume.drain-timeout", "2s");
         p.put("grpc.server.port", 0);
         p.put("grpc.server.host", "127.0.0.1");

@@ -343,7 +343,7 @@ class VolumeLifecycleTest {
         assertTrue(status.getLeaseAlive());
         assertFalse(status.getFenced());
         assertTrue(status.getCapabilities().getSupportsActiveActive());
-        assertFalse(status.getCapabilities().getSupportsActiveActiveReplication());
+        assertTrue(status.getCapabilities().getSupportsActiveActiveReplication());
         assertTrue(status.getCapacity().getTotalCapacityGb() > 0);
         assertTrue(status.hasStartedAt());
 

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Tandem's membership in etcd, one per process: registration with a lease, listing and watching the live members of a
- * cluster, live services, capacity stats, and the epoch keys ({@link #epochs()}).
+ * cluster, live services, capacity stats, the epoch keys ({@link #epochs()}) and the replicator keys
+ * ({@link #replicators()}).
  *
  * <p>Blocking methods are meant for the edges (service start, tests) and are bounded by the configured operation
  * timeout; the {@code …Async} variants return futures. Every etcd failure surfaces as an {@code UnavailableException}
@@ -33,10 +34,12 @@ public final class EtcdMembership implements AutoCloseable {
 
     private final EtcdContext ctx;
     private final EpochStore epochs;
+    private final ReplicatorKeys replicators;
 
     private EtcdMembership(EtcdContext ctx) {
         this.ctx = ctx;
         this.epochs = new EpochStore(ctx);
+        this.replicators = new ReplicatorKeys(ctx);
     }
 
     /** Creates the etcd client; it connects lazily, so an unreachable etcd shows at the first call, not here. */
@@ -83,6 +86,11 @@ public final class EtcdMembership implements AutoCloseable {
     /** The epoch keys. */
     public EpochStore epochs() {
         return epochs;
+    }
+
+    /** The replicator keys: which member of a backend runs its replication copies. */
+    public ReplicatorKeys replicators() {
+        return replicators;
     }
 
     /**

@@ -137,6 +137,15 @@ public final class Registration implements AutoCloseable {
         return putOnLease(key, member, "updating " + description).thenRun(() -> value = member);
     }
 
+    /**
+     * Publishes that this member now serves {@code epoch} on {@code activeBackendId} (null = the primary), on the same
+     * lease: what a volume node does once it has converged on a new epoch. Fails with {@link LeaseLostException} when
+     * the lease is gone.
+     */
+    public CompletableFuture<Void> updateServing(long epoch, String activeBackendId) {
+        return update(member().serving(epoch, activeBackendId));
+    }
+
     /** Publishes a new value for this service, on the same lease; the host must stay the same. */
     public CompletableFuture<Void> update(ServiceInfo service) {
         if (!(value instanceof ServiceInfo)) {
@@ -182,6 +191,11 @@ public final class Registration implements AutoCloseable {
                         e.getMessage());
             }
         }
+    }
+
+    /** etcd answered another call on this lease with "lease not found": the lease is gone, as for a keepalive. */
+    void leaseGone() {
+        lost(LeaseLossListener.Reason.REVOKED_OR_EXPIRED);
     }
 
     @Override

@@ -68,6 +68,12 @@ public class VolumeNodeConfiguration {
      */
     private Duration drainTimeout = Duration.ofSeconds(10);
 
+    /**
+     * How often the member holding the backend's replicator key copies what changed in the replicated volumes from the
+     * active site to the replication targets (and the others check whether the key is free to take).
+     */
+    private Duration replicationInterval = Duration.ofSeconds(10);
+
     /** The cluster, or null when the node is not clustered. */
     public String clusterOrNull() {
         return cluster == null || cluster.isBlank() ? null : cluster.trim();
@@ -180,6 +186,14 @@ public class VolumeNodeConfiguration {
 
     public void setOrphanAge(Duration orphanAge) {
         this.orphanAge = orphanAge;
+    }
+
+    public Duration getReplicationInterval() {
+        return replicationInterval;
+    }
+
+    public void setReplicationInterval(Duration replicationInterval) {
+        this.replicationInterval = replicationInterval;
     }
 
     public Duration getDrainTimeout() {

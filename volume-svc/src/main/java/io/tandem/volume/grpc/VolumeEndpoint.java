@@ -1,9 +1,12 @@
 package io.tandem.volume.grpc;
 
 import io.grpc.stub.StreamObserver;
+import io.tandem.driver.FailoverResult;
+import io.tandem.driver.VolumeUpdate;
 import io.tandem.proto.v1.Capabilities;
 import io.tandem.proto.v1.CapacityStats;
 import io.tandem.proto.v1.ClaimedWorker;
+import io.tandem.proto.v1.VolumeModelUpdate;
 import io.tandem.proto.v1.VolumeServiceCleanupWorkersRequest;
 import io.tandem.proto.v1.VolumeServiceCleanupWorkersResponse;
 import io.tandem.proto.v1.VolumeServiceCreateVolumeRequest;
@@ -12,25 +15,36 @@ import io.tandem.proto.v1.VolumeServiceDeleteVolumeRequest;
 import io.tandem.proto.v1.VolumeServiceDeleteVolumeResponse;
 import io.tandem.proto.v1.VolumeServiceExtendVolumeRequest;
 import io.tandem.proto.v1.VolumeServiceExtendVolumeResponse;
+import io.tandem.proto.v1.VolumeServiceFailoverCompletedRequest;
+import io.tandem.proto.v1.VolumeServiceFailoverCompletedResponse;
+import io.tandem.proto.v1.VolumeServiceFailoverRequest;
+import io.tandem.proto.v1.VolumeServiceFailoverResponse;
+import io.tandem.proto.v1.VolumeServiceFreezeRequest;
+import io.tandem.proto.v1.VolumeServiceFreezeResponse;
 import io.tandem.proto.v1.VolumeServiceGetNodeStatusRequest;
 import io.tandem.proto.v1.VolumeServiceGetNodeStatusResponse;
 import io.tandem.proto.v1.VolumeServiceGrpc;
 import io.tandem.proto.v1.VolumeServiceInitializeConnectionRequest;
 import io.tandem.proto.v1.VolumeServiceInitializeConnectionResponse;
+import io.tandem.proto.v1.VolumeServiceThawRequest;
+import io.tandem.proto.v1.VolumeServiceThawResponse;
 import io.tandem.runtime.proto.StoredValues;
 import io.tandem.runtime.proto.VolumeMessages;
 import io.tandem.volume.domain.cleanup.CleanupRequests;
 import io.tandem.volume.domain.lifecycle.ConnectionInitializer;
 import io.tandem.volume.domain.lifecycle.VolumeLifecycle;
+import io.tandem.volume.domain.node.NodeConvergence;
 import io.tandem.volume.domain.node.NodeStatusReport;
+import io.tandem.volume.domain.replication.BackendFreeze;
+import io.tandem.volume.domain.replication.FailoverPromotion;
 import jakarta.inject.Singleton;
 import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
  * A volume node's gRPC endpoint: maps messages to the domain classes and back; errors are the domain's exceptions,
- * mapped by the runtime's interceptor. Failover, FailoverCompleted, Freeze, Thaw and UpdateHostReplication answer
- * UNIMPLEMENTED (grpc-java's default) until the failover and promote issues build them.
+ * mapped by the runtime's interceptor (a driver failure is a {@code DriverException}: INTERNAL with its message).
+ * UpdateHostReplication answers UNIMPLEMENTED (grpc-java's default) until the promote issue builds it.
  */
 @Singleton
 public class VolumeEndpoint extends VolumeServiceGrpc.VolumeServiceImplBase {
@@ -40,16 +54,25 @@ public class VolumeEndpoint extends VolumeServiceGrpc.VolumeServiceImplBase {
     private final ConnectionInitializer connections;
     private final CleanupRequests cleanup;
     private final NodeStatusReport status;
+    private final FailoverPromotion promotion;
+    private final NodeConvergence convergence;
+    private final BackendFreeze freeze;
 
     public VolumeEndpoint(
             VolumeLifecycle lifecycle,
             ConnectionInitializer connections,
             CleanupRequests cleanup,
-            NodeStatusReport status) {
+            NodeStatusReport status,
+            FailoverPromotion promotion,
+            NodeConvergence convergence,
+            BackendFreeze freeze) {
         this.lifecycle = lifecycle;
         this.connections = connections;
         this.cleanup = cleanup;
         this.status = status;
+        this.promotion = promotion;
+        this.convergence = convergence;
+        this.freeze = freeze;
     }
 
     @Override
@@ -125,6 +148,46 @@ public class VolumeEndpoint extends VolumeServiceGrpc.VolumeServiceImplBase {
     }
 
     @Override
+    public void failover(VolumeServiceFailoverRequest request, StreamObserver<VolumeServiceFailoverResponse> response) {
+        FailoverResult result = promotion.promote(
+                request.getFailoverId(),
+                request.getSecondaryBackendId(),
+                expected(request.hasExpectedEpoch(), request.getExpectedEpoch()));
+        var message = VolumeServiceFailoverResponse.newBuilder()
+                .setActiveBackendId(StoredValues.text(result.activeBackendId()));
+        for (VolumeUpdate update : result.volumeUpdates()) {
+            message.addVolumeUpdates(toProto(update));
+        }
+        reply(response, message.build());
+    }
+
+    @Override
+    public void failoverCompleted(
+            VolumeServiceFailoverCompletedRequest request,
+            StreamObserver<VolumeServiceFailoverCompletedResponse> response) {
+        var served =
+                convergence.completeFailover(request.getFailoverId(), request.getActiveBackendId(), request.getEpoch());
+        reply(
+                response,
+                VolumeServiceFailoverCompletedResponse.newBuilder()
+                        .setServedEpoch(served.epoch())
+                        .setActiveBackendId(StoredValues.text(served.activeBackendId()))
+                        .build());
+    }
+
+    @Override
+    public void freeze(VolumeServiceFreezeRequest request, StreamObserver<VolumeServiceFreezeResponse> response) {
+        freeze.freeze(expected(request.hasExpectedEpoch(), request.getExpectedEpoch()));
+        reply(response, VolumeServiceFreezeResponse.getDefaultInstance());
+    }
+
+    @Override
+    public void thaw(VolumeServiceThawRequest request, StreamObserver<VolumeServiceThawResponse> response) {
+        freeze.thaw(expected(request.hasExpectedEpoch(), request.getExpectedEpoch()));
+        reply(response, VolumeServiceThawResponse.getDefaultInstance());
+    }
+
+    @Override
     public void getNodeStatus(
             VolumeServiceGetNodeStatusRequest request, StreamObserver<VolumeServiceGetNodeStatusResponse> response) {
         NodeStatusReport.NodeStatus node = status.status();
@@ -138,7 +201,7 @@ public class VolumeEndpoint extends VolumeServiceGrpc.VolumeServiceImplBase {
                 .setServedEpoch(node.served().epoch())
                 .setLeaseAlive(node.leaseLive())
                 .setFenced(node.fenced())
-                .setReplicator(false)
+                .setReplicator(node.replicator())
                 .setCapabilities(Capabilities.newBuilder()
                         .setSupportsActiveActive(node.capabilities().supportsActiveActive())
                         .setSupportsReplication(node.capabilities().supportsReplication())
@@ -152,6 +215,20 @@ public class VolumeEndpoint extends VolumeServiceGrpc.VolumeServiceImplBase {
             message.setStartedAt(StoredValues.timestamp(node.startedAt()));
         }
         reply(response, message.build());
+    }
+
+    private static VolumeModelUpdate toProto(VolumeUpdate update) {
+        var message = VolumeModelUpdate.newBuilder().setVolumeId(update.volumeId());
+        if (update.status() != null) {
+            message.setStatus(StoredValues.volumeStatus(update.status()));
+        }
+        if (update.replicationStatus() != null) {
+            message.setReplicationStatus(StoredValues.replicationStatus(update.replicationStatus()));
+        }
+        if (update.providerLocation() != null) {
+            message.setProviderLocation(update.providerLocation());
+        }
+        return message.build();
     }
 
     private static OptionalLong expected(boolean present, long epoch) {

@@ -33,6 +33,7 @@ class VolumeNodeConfigurationTest {
             assertEquals(Duration.ofSeconds(30), config.getCleanupInterval());
             assertEquals(Duration.ofMinutes(2), config.getOrphanAge());
             assertEquals(Duration.ofSeconds(10), config.getDrainTimeout());
+            assertEquals(Duration.ofSeconds(10), config.getReplicationInterval());
             assertEquals(null, config.clusterOrNull());
             assertTrue(targets(context).isEmpty());
             assertThrows(InvalidArgumentException.class, config::requireBackend);
@@ -69,7 +70,8 @@ class VolumeNodeConfigurationTest {
                 "TANDEM_VOLUME_REPLICATION_TARGETS_0__BACKEND_ID", "secondary",
                 "TANDEM_VOLUME_REPLICATION_TARGETS_0__LOCATION", "/sites/b",
                 "TANDEM_VOLUME_DRIVER_OPTION_PAIRS", "capacity-gb=100,delay.create=2s",
-                "TANDEM_VOLUME_ORPHAN_AGE", "5m");
+                "TANDEM_VOLUME_ORPHAN_AGE", "5m",
+                "TANDEM_VOLUME_REPLICATION_INTERVAL", "750ms");
         Map<String, Object> base = base();
         try (ApplicationContext context = ApplicationContext.builder()
                 .properties(base)
@@ -81,6 +83,7 @@ class VolumeNodeConfigurationTest {
             assertEquals("/sites/a", config.getPrimaryLocation());
             assertEquals(Map.of("capacity-gb", "100", "delay.create", "2s"), config.effectiveDriverOptions());
             assertEquals(Duration.ofMinutes(5), config.getOrphanAge());
+            assertEquals(Duration.ofMillis(750), config.getReplicationInterval());
             assertEquals("[secondary=/sites/b]", targets(context).toString());
         }
     }

@@ -109,12 +109,13 @@ public class WorkerCleaner {
     }
 
     /**
-     * Why this node must not clean up now, if so: it serves an older epoch than the database. {@link WorkerRows#claim}
-     * carries no fence, and a stale member that claimed rows could not finish them (its finishing writes are fenced)
-     * while, being live, nobody else would take them from it.
+     * Why this node must not clean up now, if so: it serves an older epoch than the database, or replication-svc fenced
+     * it. {@link WorkerRows#claim} carries no fence, and a stale member that claimed rows could not finish them (its
+     * finishing writes are fenced) while, being live, nobody else would take them from it; a fenced member takes no
+     * work at all until it has converged.
      */
     public Optional<TandemException> fencing(ServingNode node) {
-        return EpochFence.of(node).refusal(ScopeState.read(dataSource, node.identity()), false);
+        return EpochFence.of(node).fenced(ScopeState.read(dataSource, node.identity()));
     }
 
     /** Claims and finishes {@code rows} on the calling thread; returns how many this node won. */

@@ -15,8 +15,8 @@ import javax.sql.DataSource;
 
 /**
  * InitializeConnection: how a consumer attaches a volume on the site this node's driver serves. Not a management
- * operation (allowed on a frozen backend, writes nothing), but a stale node refuses: its driver may point at the site
- * the cluster has failed over from.
+ * operation (allowed on a frozen backend, writes nothing), but a stale or fenced node refuses: its driver may point at
+ * the site the cluster has failed over from.
  */
 @Singleton
 public class ConnectionInitializer {
@@ -46,11 +46,9 @@ public class ConnectionInitializer {
             throw new FailedPreconditionException(
                     "Volume " + id + " is " + volume.status() + "; only an available volume can be attached");
         }
-        EpochFence.of(node)
-                .refusal(ScopeState.read(dataSource, node.identity()), false)
-                .ifPresent(stale -> {
-                    throw stale;
-                });
+        EpochFence.of(node).fenced(ScopeState.read(dataSource, node.identity())).ifPresent(stale -> {
+            throw stale;
+        });
         ConnectionInfo info = node.driver().initializeConnection(VolumeAccess.spec(volume));
         return new Connection(
                 info, node.served().activeBackendId(), node.served().epoch());

@@ -13,8 +13,9 @@ import java.util.Optional;
 /**
  * The conditions every write of this node carries (docs/volume-protocol.md, "Fencing" and "Frozen"): the authoritative
  * row (cluster, or own service row) still holds the epoch the node serves; and, for the step that starts a management
- * operation, the backend is neither frozen nor failing over nor updating. A write that matches nothing is then
- * explained by {@link #refusal}, which only chooses the message: the compare-and-swap has already decided.
+ * operation, the backend is neither frozen nor failing over nor updating, and replication-svc has not fenced this
+ * member (its own service row in replication status {@code error}). A write that matches nothing is then explained by
+ * {@link #refusal}, which only chooses the message: the compare-and-swap has already decided.
  */
 public final class EpochFence {
     // replication-svc's claim moves the cluster to one of these; in-flight operations drain, new ones are refused.
@@ -23,6 +24,9 @@ public final class EpochFence {
             "SELECT 1 FROM clusters c WHERE c.name = ? AND c.binary_name = 'volume' AND c.epoch = ?";
     private static final String SERVICE_EPOCH = "SELECT 1 FROM services c WHERE c.id = ? AND c.epoch = ?";
     private static final String MANAGEABLE = " AND NOT c.frozen AND c.replication_status NOT IN (" + BUSY + ")";
+    private static final String MEMBER_NOT_FENCED =
+            " AND NOT EXISTS (SELECT 1 FROM services f WHERE f.id = ? AND f.replication_status = '"
+                    + ScopeState.FENCED_MEMBER + "')";
 
     private final NodeIdentity identity;
     private final long epoch;
@@ -41,9 +45,17 @@ public final class EpochFence {
         return Condition.sql(servedEpochSql(), servedEpochParams());
     }
 
-    /** As {@link #servedEpoch}, and the backend takes management operations (not frozen, failing over, updating). */
+    /**
+     * As {@link #servedEpoch}, and the backend takes management operations (not frozen, failing over, updating) and
+     * this member is not fenced.
+     */
     public Condition acceptsManagement() {
-        return Condition.sql("EXISTS (" + scopeQuery() + MANAGEABLE + ")", servedEpochParams());
+        Object[] scope = servedEpochParams();
+        return Condition.sql(
+                "EXISTS (" + scopeQuery() + MANAGEABLE + ")" + MEMBER_NOT_FENCED,
+                scope[0],
+                scope[1],
+                identity.serviceId());
     }
 
     /** {@link #servedEpoch} as SQL text, for statements the compare-and-swap helper does not build (DELETE). */
@@ -75,8 +87,8 @@ public final class EpochFence {
 
     /**
      * Why the authoritative row refuses this node's writes, if it does: a newer epoch ({@link StaleEpochException}),
-     * frozen ({@link FrozenBackendException}, Cinder's message) or busy failing over or updating. With {@code
-     * management} false only the epoch counts (finishing an operation already running is not a new one).
+     * this member fenced, frozen ({@link FrozenBackendException}, Cinder's message) or busy failing over or updating.
+     * With {@code management} false only the epoch counts (finishing an operation already running is not a new one).
      */
     public Optional<TandemException> refusal(ScopeState scope, boolean management) {
         if (scope.epoch() != epoch) {
@@ -84,6 +96,9 @@ public final class EpochFence {
         }
         if (!management) {
             return Optional.empty();
+        }
+        if (scope.memberFenced()) {
+            return Optional.of(memberFenced());
         }
         if (scope.frozen()) {
             return Optional.of(new FrozenBackendException());
@@ -94,6 +109,24 @@ public final class EpochFence {
                     + "; management operations are refused until it has finished"));
         }
         return Optional.empty();
+    }
+
+    /**
+     * Why this node may not act for its backend at all, if it may not: it serves an older epoch than the database
+     * ({@link StaleEpochException}), or replication-svc fenced it. What the proto calls "stale or fenced", for calls
+     * that are not volume operations (Failover, Freeze, Thaw, CleanupWorkers, InitializeConnection).
+     */
+    public Optional<TandemException> fenced(ScopeState scope) {
+        if (scope.epoch() != epoch) {
+            return Optional.of(new StaleEpochException(identity.scope(), epoch, scope.epoch()));
+        }
+        return scope.memberFenced() ? Optional.of(memberFenced()) : Optional.empty();
+    }
+
+    private FailedPreconditionException memberFenced() {
+        return new FailedPreconditionException(identity.describe() + " is fenced: its service row is in replication"
+                + " status error because it did not acknowledge a failover; it takes no management call until it"
+                + " restarts or a FailoverCompleted succeeds");
     }
 
     private String scopeQuery() {

@@ -1,25 +1,34 @@
 package io.tandem.volume.domain.lifecycle;
 
-import io.tandem.core.ServiceBinary;
 import io.tandem.core.error.FailedPreconditionException;
-import io.tandem.persistence.cluster.ClusterRepository;
 import io.tandem.persistence.jdbc.Queries;
 import io.tandem.persistence.jdbc.Transactions;
 import io.tandem.persistence.service.ServiceRow;
 import io.tandem.volume.domain.node.NodeIdentity;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Objects;
 import javax.sql.DataSource;
 
 /**
  * The replication fields of the row that is authoritative for a node: its cluster's row, or its own service row when
- * it is not clustered (ARCHITECTURE.md, data model rules).
+ * it is not clustered (ARCHITECTURE.md, data model rules); and whether replication-svc has fenced this member.
  *
  * @param activeBackendId null for the primary site
+ * @param memberFenced this node's own service row is in replication status {@code error}: replication-svc gave up on
+ *     its FailoverCompleted, so it takes no management operation until it restarts or a FailoverCompleted succeeds
  */
-public record ScopeState(long epoch, String activeBackendId, String replicationStatus, boolean frozen) {
-    private static final String VOLUME = ServiceBinary.VOLUME.stored();
+public record ScopeState(
+        long epoch, String activeBackendId, String replicationStatus, boolean frozen, boolean memberFenced) {
+    /** The replication status replication-svc gives a member whose FailoverCompleted kept failing. */
+    public static final String FENCED_MEMBER = "error";
+
     private static final String SERVICE_BY_ID = "SELECT * FROM services WHERE id = ?";
+    // One round trip for both rows: the cluster's fields and this member's own replication status.
+    private static final String CLUSTER_AND_OWN_STATUS =
+            "SELECT c.epoch, c.active_backend_id, c.replication_status, c.frozen,"
+                    + " (SELECT s.replication_status FROM services s WHERE s.id = ?) AS own_status"
+                    + " FROM clusters c WHERE c.name = ? AND c.binary_name = 'volume'";
 
     /** Reads the authoritative row of {@code node}. */
     public static ScopeState read(DataSource dataSource, NodeIdentity node) {
@@ -29,13 +38,27 @@ public record ScopeState(long epoch, String activeBackendId, String replicationS
     /** {@link #read(DataSource, NodeIdentity)} on the caller's connection. */
     public static ScopeState read(Connection connection, NodeIdentity node) throws SQLException {
         if (node.clustered()) {
-            return ClusterRepository.find(connection, node.cluster(), VOLUME)
-                    .map(c -> new ScopeState(c.epoch(), c.activeBackendId(), c.replicationStatus(), c.frozen()))
+            return Queries.one(
+                            connection,
+                            CLUSTER_AND_OWN_STATUS,
+                            r -> new ScopeState(
+                                    r.getLong("epoch"),
+                                    r.getString("active_backend_id"),
+                                    r.getString("replication_status"),
+                                    r.getBoolean("frozen"),
+                                    FENCED_MEMBER.equals(r.getString("own_status"))),
+                            node.serviceId(),
+                            node.cluster())
                     .orElseThrow(() -> new FailedPreconditionException(
                             "Cluster " + node.cluster() + " of " + node.describe() + " no longer exists"));
         }
         ServiceRow own = ownServiceRow(connection, node);
-        return new ScopeState(own.epoch(), own.activeBackendId(), own.replicationStatus(), own.frozen());
+        return new ScopeState(
+                own.epoch(),
+                own.activeBackendId(),
+                own.replicationStatus(),
+                own.frozen(),
+                FENCED_MEMBER.equals(own.replicationStatus()));
     }
 
     /** The node's own service row (for a clustered node, a copy of the cluster's fields plus its own fencing). */
@@ -43,5 +66,10 @@ public record ScopeState(long epoch, String activeBackendId, String replicationS
         return Queries.one(connection, SERVICE_BY_ID, ServiceRow::from, node.serviceId())
                 .orElseThrow(() -> new FailedPreconditionException(
                         "The service row " + node.serviceId() + " of " + node.describe() + " no longer exists"));
+    }
+
+    /** True when the scope serves {@code epoch} on {@code activeBackendId} (null = the primary). */
+    public boolean serves(long epoch, String activeBackendId) {
+        return this.epoch == epoch && Objects.equals(this.activeBackendId, activeBackendId);
     }
 }

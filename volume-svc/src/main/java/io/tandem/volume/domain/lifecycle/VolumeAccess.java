@@ -6,6 +6,7 @@ import io.tandem.persistence.volume.VolumeRow;
 import io.tandem.volume.domain.node.NodeIdentity;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -13,7 +14,8 @@ import java.util.regex.Pattern;
 public final class VolumeAccess {
     private static final Pattern CANONICAL_UUID =
             Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", Pattern.CASE_INSENSITIVE);
-    private static final String REPLICATED = "enabled";
+    // A volume's data is replicated while it is enabled (before a failover) or failed-over (until the failback).
+    private static final Set<String> REPLICATED = Set.of("enabled", "failed-over");
 
     private VolumeAccess() {}
 
@@ -54,6 +56,11 @@ public final class VolumeAccess {
                 volume.id().toString(),
                 volume.sizeGb(),
                 volume.providerLocation(),
-                REPLICATED.equals(volume.replicationStatus()));
+                replicated(volume.replicationStatus()));
+    }
+
+    /** Whether a volume with this replication status has its data replicated (the driver's {@code replicated}). */
+    public static boolean replicated(String replicationStatus) {
+        return replicationStatus != null && REPLICATED.contains(replicationStatus);
     }
 }

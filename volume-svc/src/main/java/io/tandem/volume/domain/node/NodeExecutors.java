@@ -10,8 +10,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The node's background threads: one timer (capacity publishing, cleanup sweeps, grace delays) that never runs slow
- * work itself, and a small pool for cleanup work, which may call the driver. Kept apart so that a driver that hangs
- * in a cleanup cannot stop the capacity reports that keep the node placeable.
+ * work itself, a small pool for cleanup work, which may call the driver, and one thread for the replication cycles,
+ * which copy data for as long as they take. Kept apart so that a driver that hangs in a cleanup or a long copy cannot
+ * stop the capacity reports that keep the node placeable.
  */
 @Singleton
 public class NodeExecutors implements AutoCloseable {
@@ -20,6 +21,9 @@ public class NodeExecutors implements AutoCloseable {
 
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("volume-timer"));
     private final ExecutorService cleanup = Executors.newFixedThreadPool(CLEANUP_THREADS, daemon("volume-cleanup"));
+    // One: replication cycles of one backend never overlap (a slow cycle delays the next, fixed delay).
+    private final ScheduledExecutorService replicator =
+            Executors.newSingleThreadScheduledExecutor(daemon("volume-replicator"));
 
     public ScheduledExecutorService timer() {
         return timer;
@@ -29,11 +33,16 @@ public class NodeExecutors implements AutoCloseable {
         return cleanup;
     }
 
+    public ScheduledExecutorService replicator() {
+        return replicator;
+    }
+
     @PreDestroy
     @Override
     public void close() {
         timer.shutdownNow();
         cleanup.shutdownNow();
+        replicator.shutdownNow();
     }
 
     private static ThreadFactory daemon(String name) {

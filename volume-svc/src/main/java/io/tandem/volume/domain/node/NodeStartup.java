@@ -21,6 +21,7 @@ import io.tandem.volume.domain.cleanup.DeadMemberCleanup;
 import io.tandem.volume.domain.cleanup.WorkerCleaner;
 import io.tandem.volume.domain.lifecycle.InFlightVolumes;
 import io.tandem.volume.domain.lifecycle.ScopeState;
+import io.tandem.volume.domain.replication.ReplicatorLoop;
 import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.List;
@@ -39,11 +40,15 @@ import org.slf4j.LoggerFactory;
  *   <li>Connections: the DataSource and EtcdMembership beans waited, bounded, for their servers when created.
  *   <li>Service row upserted; cluster row created if missing (race-safe).
  *   <li>Refuse a driver that cannot run as configured ({@link StartupRules}).
- *   <li>Read epoch, active backend and replication status from the cluster row (own row if not clustered), and the
- *       sites from {@code replication_targets}; build the driver on them; {@code doSetup}.
+ *   <li>Seed {@code replication_targets} from configuration (first start only) and apply the start rule of the
+ *       replication status ({@link ReplicationStatusRule}); read epoch, active backend and replication status from
+ *       the cluster row (own row if not clustered), and the sites from the table; build the driver on them;
+ *       {@code doSetup}; the node's own service row takes the cluster's replication fields (it has converged, which
+ *       also lifts a fence replication-svc set while it was down or failing).
  *   <li>updateHostReplication: not built yet (promote issue); see {@link #start}.
  *   <li>Clean up this node's own leftover workers rows.
- *   <li>Publish the member key and capacity on a lease; SERVING; start the crash-cleanup watch and sweeps.
+ *   <li>Publish the member key and capacity on a lease; SERVING; start the epoch watch ({@link NodeConvergence}), the
+ *       replication cycles ({@link ReplicatorLoop}), the crash-cleanup watch and sweeps.
  * </ol>
  */
 @Singleton
@@ -64,6 +69,8 @@ public class NodeStartup implements AutoCloseable {
     private final WorkerCleaner cleaner;
     private final DeadMemberCleanup deadMembers;
     private final CleanupSweep sweep;
+    private final NodeConvergence convergence;
+    private final ReplicatorLoop replicator;
     private final Optional<HealthStatusManager> health;
     private VolumeDriver driver;
     private LiveRegistration live;
@@ -81,6 +88,8 @@ public class NodeStartup implements AutoCloseable {
             WorkerCleaner cleaner,
             DeadMemberCleanup deadMembers,
             CleanupSweep sweep,
+            NodeConvergence convergence,
+            ReplicatorLoop replicator,
             Optional<HealthStatusManager> health) {
         this.config = config;
         this.targets = targets;
@@ -93,6 +102,8 @@ public class NodeStartup implements AutoCloseable {
         this.cleaner = cleaner;
         this.deadMembers = deadMembers;
         this.sweep = sweep;
+        this.convergence = convergence;
+        this.replicator = replicator;
         this.health = health;
     }
 
@@ -128,10 +139,12 @@ public class NodeStartup implements AutoCloseable {
 
     /** Step 4. */
     private ServedBackend setUpDriver(NodeIdentity identity, List<ReplicationTargetConfiguration> configured) {
-        ScopeState scope = ScopeState.read(dataSource, identity);
         ReplicationTargetTable table = new ReplicationTargetTable(dataSource);
         table.seedIfEmpty(identity.scope(), config.getPrimaryLocation(), configured);
         ReplicationTargetTable.Sites sites = table.read(identity.scope(), config.getPrimaryLocation(), configured);
+        boolean replicates = !sites.targets().isEmpty() && driver.capabilities().supportsReplication();
+        new ReplicationStatusRule(dataSource).apply(identity, replicates);
+        ScopeState scope = ScopeState.read(dataSource, identity);
         DriverContext context = new DriverContext(
                 identity.host(),
                 identity.backend(),
@@ -141,6 +154,9 @@ public class NodeStartup implements AutoCloseable {
                 config.effectiveDriverOptions());
         driver.doSetup(context);
         ServedBackend served = new ServedBackend(scope.epoch(), scope.activeBackendId(), scope.replicationStatus());
+        if (Transactions.withConnection(dataSource, c -> OwnServiceRow.takeClusterFields(c, identity, scope.epoch()))) {
+            LOG.info("{}: own service row converged on the cluster's epoch {}", identity.describe(), scope.epoch());
+        }
         state.driverReady(identity, served, driver, context);
         LOG.info(
                 "{}: driver {} serves {} at epoch {} (replication {})",
@@ -170,11 +186,14 @@ public class NodeStartup implements AutoCloseable {
         String address = Optional.ofNullable(service.getAdvertisedAddress()).orElse("127.0.0.1:" + grpcPort);
         live = new LiveRegistration(
                 "volume " + identity.describe(),
-                new MemberRegistrar(membership, state, capacity, address, startedAt),
+                new MemberRegistrar(membership, state, capacity, convergence, address, startedAt),
                 health);
         live.start();
         LiveRegistration registration = live;
-        state.serve(() -> registration.current().isPresent(), startedAt);
+        state.serve(registration::current, startedAt);
+        // After serving, so that a failover committed since step 4 converges the node at once.
+        convergence.watch(identity.scope());
+        replicator.start();
         capacity.start(registration::current, config.getStatsInterval());
         deadMembers.start(identity.cluster());
         sweep.start();
@@ -195,6 +214,9 @@ public class NodeStartup implements AutoCloseable {
         if (inFlight.size() > 0) {
             LOG.warn("Stopping with {} operation(s) still running; the cluster cleans them up", inFlight.size());
         }
+        // Replication first: it gives the key up while the lease still lives, so another member takes over at once.
+        replicator.close();
+        convergence.close();
         sweep.close();
         deadMembers.close();
         capacity.close();

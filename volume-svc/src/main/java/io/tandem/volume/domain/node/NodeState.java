@@ -3,12 +3,14 @@ package io.tandem.volume.domain.node;
 import io.tandem.core.error.UnavailableException;
 import io.tandem.driver.DriverContext;
 import io.tandem.driver.VolumeDriver;
+import io.tandem.membership.Registration;
 import io.tandem.runtime.config.ServiceConfiguration;
 import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The node's lifecycle as the VolumeService sees it: STARTING → SERVING → STOPPING, each step a compare-and-set, and
@@ -26,7 +28,7 @@ public class NodeState {
     private final String host;
     private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.STARTING);
     private volatile ServingNode node;
-    private volatile BooleanSupplier leaseLive = () -> false;
+    private volatile Supplier<Optional<Registration>> registration = Optional::empty;
     private volatile Instant startedAt;
 
     public NodeState(ServiceConfiguration service) {
@@ -38,9 +40,22 @@ public class NodeState {
         node = new ServingNode(identity, served, driver, context);
     }
 
-    /** Step 7 is done: the member key is published; from now on calls are accepted while {@code leaseLive} holds. */
-    public void serve(BooleanSupplier leaseLive, Instant startedAt) {
-        this.leaseLive = Objects.requireNonNull(leaseLive, "leaseLive");
+    /**
+     * The node now serves {@code served} through {@code context} (a converged failover): calls that start from here on
+     * carry the new epoch; calls already running keep the view they took, and their writes are fenced by the old one.
+     * Only {@link NodeConvergence} calls this, under its lock.
+     */
+    void converged(ServedBackend served, DriverContext context) {
+        ServingNode current = node;
+        node = new ServingNode(current.identity(), served, current.driver(), context);
+    }
+
+    /**
+     * Step 7 is done: the member key is published; from now on calls are accepted while {@code registration} yields a
+     * live registration.
+     */
+    public void serve(Supplier<Optional<Registration>> registration, Instant startedAt) {
+        this.registration = Objects.requireNonNull(registration, "registration");
         this.startedAt = startedAt;
         if (!phase.compareAndSet(Phase.STARTING, Phase.SERVING)) {
             throw new IllegalStateException("node " + host + " cannot serve from phase " + phase.get());
@@ -59,7 +74,7 @@ public class NodeState {
      */
     public ServingNode requireServing() {
         ServingNode current = requireStarted();
-        if (!leaseLive.getAsBoolean()) {
+        if (registration.get().isEmpty()) {
             throw new UnavailableException("Volume node " + host
                     + " lost its etcd lease and takes no work until it has registered again; call another member");
         }
@@ -94,11 +109,21 @@ public class NodeState {
 
     /** True while the etcd lease is held (false before registration and after a loss, until registered again). */
     public boolean leaseLive() {
-        return leaseLive.getAsBoolean();
+        return registration.get().isPresent();
+    }
+
+    /** The live etcd registration (member key on its lease), if any. */
+    public Optional<Registration> registration() {
+        return registration.get();
     }
 
     /** True while calls are accepted (serving with a live lease). */
     public boolean serving() {
-        return phase.get() == Phase.SERVING && leaseLive.getAsBoolean();
+        return phase.get() == Phase.SERVING && leaseLive();
+    }
+
+    /** True once the node shuts down. */
+    public boolean stopping() {
+        return phase.get() == Phase.STOPPING;
     }
 }

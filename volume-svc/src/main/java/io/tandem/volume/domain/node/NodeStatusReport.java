@@ -4,8 +4,9 @@ import io.tandem.driver.DriverCapabilities;
 import io.tandem.driver.ReplicationTarget;
 import io.tandem.driver.support.ActiveSite;
 import io.tandem.membership.CapacityStats;
-import io.tandem.persistence.jdbc.Transactions;
+import io.tandem.volume.domain.lifecycle.EpochFence;
 import io.tandem.volume.domain.lifecycle.ScopeState;
+import io.tandem.volume.domain.replication.ReplicatorLoop;
 import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.List;
@@ -15,12 +16,11 @@ import javax.sql.DataSource;
 /** GetNodeStatus: this node's own view of what it is and serves, and whether the database fences it. */
 @Singleton
 public class NodeStatusReport {
-    private static final String FENCED_MEMBER = "error";
-
     /**
      * @param activeLocation where the driver's data path points (the active site's location)
      * @param fenced the database holds a newer epoch than the one served, or this member's service row is in
      *     replication status error after a failed FailoverCompleted
+     * @param replicator this node holds the backend's replicator key
      * @param capacity as last published in etcd
      */
     public record NodeStatus(
@@ -31,27 +31,28 @@ public class NodeStatusReport {
             String activeLocation,
             boolean leaseLive,
             boolean fenced,
+            boolean replicator,
             Optional<CapacityStats> capacity,
             Instant startedAt) {}
 
     private final DataSource dataSource;
     private final NodeState state;
     private final CapacityPublisher capacity;
+    private final ReplicatorLoop replicator;
 
-    public NodeStatusReport(DataSource dataSource, NodeState state, CapacityPublisher capacity) {
+    public NodeStatusReport(
+            DataSource dataSource, NodeState state, CapacityPublisher capacity, ReplicatorLoop replicator) {
         this.dataSource = dataSource;
         this.state = state;
         this.capacity = capacity;
+        this.replicator = replicator;
     }
 
     /** The node's status; answers also without a lease (the fields say so). */
     public NodeStatus status() {
         ServingNode node = state.requireStarted();
-        boolean fenced = Transactions.withConnection(dataSource, c -> {
-            ScopeState scope = ScopeState.read(c, node.identity());
-            String own = ScopeState.ownServiceRow(c, node.identity()).replicationStatus();
-            return scope.epoch() != node.served().epoch() || FENCED_MEMBER.equals(own);
-        });
+        ScopeState scope = ScopeState.read(dataSource, node.identity());
+        boolean fenced = EpochFence.of(node).fenced(scope).isPresent();
         return new NodeStatus(
                 node.identity(),
                 node.served(),
@@ -62,6 +63,7 @@ public class NodeStatusReport {
                 ActiveSite.resolve(node.driverContext()).location(),
                 state.leaseLive(),
                 fenced,
+                replicator.holdsKey(),
                 capacity.lastPublished(),
                 state.startedAt());
     }

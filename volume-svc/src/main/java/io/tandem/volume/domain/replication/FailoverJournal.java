@@ -1,0 +1,73 @@
+package io.tandem.volume.domain.replication;
+
+import io.tandem.core.error.FailedPreconditionException;
+import io.tandem.persistence.jdbc.Queries;
+import io.tandem.persistence.jdbc.Transactions;
+import io.tandem.volume.domain.node.NodeIdentity;
+import java.util.Set;
+import javax.sql.DataSource;
+
+/**
+ * The node's read of replication-svc's journal ({@code failovers}) before it promotes: the Failover RPC runs only for
+ * a row that replication-svc has claimed and driven to phase {@code promoting} for this node's own cluster (or host),
+ * so that a late retry of a superseded or finished operation cannot promote anything.
+ */
+final class FailoverJournal {
+    static final String PROMOTING = "promoting";
+    private static final Set<String> FAILOVER_KINDS = Set.of("failover", "failback");
+    private static final String SELECT =
+            "SELECT id, kind, scope, target, to_backend_id, phase FROM failovers WHERE id = ?";
+
+    /** The columns of a journal row the node checks. */
+    record Row(long id, String kind, String scope, String target, String toBackendId, String phase) {}
+
+    private final DataSource dataSource;
+
+    FailoverJournal(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /**
+     * The journal row {@code failoverId}, checked: it exists, is a failover or failback of this node's cluster (or,
+     * not clustered, of its host), is in phase {@code promoting}, and promotes {@code secondaryBackendId}.
+     *
+     * @throws FailedPreconditionException naming what does not match (the proto's "superseded or finished")
+     */
+    Row promoting(NodeIdentity node, long failoverId, String secondaryBackendId) {
+        Row row = Transactions.withConnection(
+                        dataSource,
+                        c -> Queries.one(
+                                c,
+                                SELECT,
+                                r -> new Row(
+                                        r.getLong("id"),
+                                        r.getString("kind"),
+                                        r.getString("scope"),
+                                        r.getString("target"),
+                                        r.getString("to_backend_id"),
+                                        r.getString("phase")),
+                                failoverId))
+                .orElseThrow(() -> new FailedPreconditionException("Failover " + failoverId + " does not exist"));
+        String scopeKind = node.clustered() ? "cluster" : "host";
+        if (!node.scope().equals(row.target()) || !scopeKind.equals(row.scope())) {
+            throw new FailedPreconditionException("Failover " + failoverId + " is for " + row.scope() + " "
+                    + row.target() + ", not for " + node.describe());
+        }
+        if (!FAILOVER_KINDS.contains(row.kind())) {
+            throw new FailedPreconditionException(
+                    "Failover " + failoverId + " is a " + row.kind() + ", not a failover or failback");
+        }
+        if (!PROMOTING.equals(row.phase())) {
+            throw new FailedPreconditionException("Failover " + failoverId + " is in phase " + row.phase() + ", not "
+                    + PROMOTING + "; it was superseded or has moved on");
+        }
+        // The row names the backend as requested; empty would mean replication-svc resolved it only in the call.
+        if (row.toBackendId() != null
+                && !row.toBackendId().isEmpty()
+                && !row.toBackendId().equals(secondaryBackendId)) {
+            throw new FailedPreconditionException(
+                    "Failover " + failoverId + " promotes " + row.toBackendId() + ", not " + secondaryBackendId);
+        }
+        return row;
+    }
+}

@@ -2,21 +2,31 @@ package io.tandem.replication.grpc;
 
 import com.google.protobuf.Timestamp;
 import io.tandem.persistence.cluster.ClusterRow;
+import io.tandem.persistence.failover.FailoverMemberRow;
+import io.tandem.persistence.failover.FailoverRow;
 import io.tandem.persistence.service.ServiceRow;
 import io.tandem.proto.v1.Cluster;
+import io.tandem.proto.v1.Failover;
+import io.tandem.proto.v1.FailoverKind;
+import io.tandem.proto.v1.FailoverMember;
+import io.tandem.proto.v1.FailoverPhase;
 import io.tandem.proto.v1.ReplicationStatus;
 import io.tandem.proto.v1.ReplicationTarget;
 import io.tandem.proto.v1.ReplicationTargetRole;
 import io.tandem.proto.v1.Service;
 import io.tandem.proto.v1.ServiceRef;
+import io.tandem.proto.v1.TargetScope;
 import io.tandem.replication.domain.Binaries;
 import io.tandem.replication.domain.clusters.ClusterView;
+import io.tandem.replication.domain.failover.FailoverView;
 import io.tandem.replication.domain.inventory.ReplicationState;
 import io.tandem.replication.domain.services.ServiceView;
 import io.tandem.replication.domain.targets.Site;
 import io.tandem.runtime.proto.StoredValues;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Domain views as proto messages, following common.proto's conventions: empty string for "none" (the primary, no
@@ -82,6 +92,55 @@ final class ProtoViews {
                 .setBinary(ref.binary())
                 .setClusterName(text(ref.clusterName()))
                 .build();
+    }
+
+    static Failover failover(FailoverView view) {
+        FailoverRow row = view.row();
+        Failover.Builder failover = Failover.newBuilder()
+                .setId(row.id())
+                .setKind(FailoverKind.valueOf("FAILOVER_KIND_" + constant(row.kind())))
+                .setScope(TargetScope.valueOf("TARGET_SCOPE_" + constant(row.scope())))
+                .setTarget(row.target())
+                .setFromBackendId(backend(row.fromBackendId()))
+                .setToBackendId(backend(row.toBackendId()))
+                .setEpoch(row.epoch() == null ? 0 : row.epoch())
+                .setPhase(FailoverPhase.valueOf("FAILOVER_PHASE_" + constant(row.phase())))
+                .setOwner(text(row.owner()))
+                .setRequestedBy(text(row.requestedBy()))
+                .setRequestId(text(row.requestId()))
+                .setError(text(row.error()))
+                .setPromoterHost(text(row.promoterHost()));
+        setIfPresent(row.claimedAt(), failover::setClaimedAt);
+        setIfPresent(row.promotedAt(), failover::setPromotedAt);
+        setIfPresent(row.committedAt(), failover::setCommittedAt);
+        setIfPresent(row.completedAt(), failover::setCompletedAt);
+        Duration duration = view.duration();
+        if (duration != null) {
+            failover.setDuration(com.google.protobuf.Duration.newBuilder()
+                    .setSeconds(duration.getSeconds())
+                    .setNanos(duration.getNano()));
+        }
+        for (FailoverMemberRow member : view.members()) {
+            FailoverMember.Builder out = FailoverMember.newBuilder()
+                    .setHost(member.host())
+                    .setAckedEpoch(member.ackedEpoch() == null ? 0 : member.ackedEpoch())
+                    .setAttempts(member.attempts())
+                    .setError(text(member.error()))
+                    .setFenced(member.fenced());
+            setIfPresent(member.ackedAt(), out::setAckedAt);
+            failover.addMembers(out);
+        }
+        return failover.build();
+    }
+
+    /** {@code completed-with-fenced-members} → {@code COMPLETED_WITH_FENCED_MEMBERS}, the enum name's suffix. */
+    private static String constant(String stored) {
+        return stored.toUpperCase(Locale.ROOT).replace('-', '_');
+    }
+
+    /** A journal backend id in a response: the primary ({@code default}) is the empty string. */
+    private static String backend(String backendId) {
+        return backendId == null || DEFAULT_BACKEND.equals(backendId) ? "" : backendId;
     }
 
     private static List<ReplicationTarget> targets(List<Site> sites) {

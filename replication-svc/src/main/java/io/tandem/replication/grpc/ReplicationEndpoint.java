@@ -9,13 +9,23 @@ import io.tandem.proto.v1.EnableClusterRequest;
 import io.tandem.proto.v1.EnableClusterResponse;
 import io.tandem.proto.v1.EnableServiceRequest;
 import io.tandem.proto.v1.EnableServiceResponse;
+import io.tandem.proto.v1.FailoverRequest;
+import io.tandem.proto.v1.FailoverResponse;
+import io.tandem.proto.v1.FreezeRequest;
+import io.tandem.proto.v1.FreezeResponse;
 import io.tandem.proto.v1.GetClusterRequest;
 import io.tandem.proto.v1.GetClusterResponse;
+import io.tandem.proto.v1.GetFailoverRequest;
+import io.tandem.proto.v1.GetFailoverResponse;
 import io.tandem.proto.v1.ListClustersRequest;
 import io.tandem.proto.v1.ListClustersResponse;
+import io.tandem.proto.v1.ListFailoversRequest;
+import io.tandem.proto.v1.ListFailoversResponse;
 import io.tandem.proto.v1.ListServicesRequest;
 import io.tandem.proto.v1.ListServicesResponse;
 import io.tandem.proto.v1.ReplicationServiceGrpc;
+import io.tandem.proto.v1.ThawRequest;
+import io.tandem.proto.v1.ThawResponse;
 import io.tandem.proto.v1.WorkCleanupRequest;
 import io.tandem.proto.v1.WorkCleanupResponse;
 import io.tandem.replication.domain.cleanup.CleanupRequest;
@@ -23,6 +33,10 @@ import io.tandem.replication.domain.cleanup.CleanupResult;
 import io.tandem.replication.domain.cleanup.WorkCleanup;
 import io.tandem.replication.domain.clusters.ClusterAdmin;
 import io.tandem.replication.domain.clusters.ClusterFilter;
+import io.tandem.replication.domain.failover.FailoverList;
+import io.tandem.replication.domain.failover.FailoverView;
+import io.tandem.replication.domain.failover.Failovers;
+import io.tandem.replication.domain.freeze.FreezeThaw;
 import io.tandem.replication.domain.services.ServiceAdmin;
 import io.tandem.runtime.grpc.RequestIds;
 import io.tandem.runtime.proto.StoredValues;
@@ -30,20 +44,83 @@ import jakarta.inject.Singleton;
 
 /**
  * replication-svc's gRPC endpoint: maps messages to the domain and back, nothing else. Errors are domain exceptions
- * thrown through; the runtime's interceptor turns them into status codes. Failover, freeze/thaw, the journal and
- * promote arrive with their capabilities; until then they answer UNIMPLEMENTED (grpc-java's default), never a pretend
- * success.
+ * thrown through; the runtime's interceptor turns them into status codes. Promote arrives with its capability; until
+ * then it answers UNIMPLEMENTED (grpc-java's default), never a pretend success.
  */
 @Singleton
 public class ReplicationEndpoint extends ReplicationServiceGrpc.ReplicationServiceImplBase {
     private final ServiceAdmin services;
     private final ClusterAdmin clusters;
     private final WorkCleanup cleanup;
+    private final Failovers failovers;
+    private final FreezeThaw freezeThaw;
 
-    public ReplicationEndpoint(ServiceAdmin services, ClusterAdmin clusters, WorkCleanup cleanup) {
+    public ReplicationEndpoint(
+            ServiceAdmin services,
+            ClusterAdmin clusters,
+            WorkCleanup cleanup,
+            Failovers failovers,
+            FreezeThaw freezeThaw) {
         this.services = services;
         this.clusters = clusters;
         this.cleanup = cleanup;
+        this.failovers = failovers;
+        this.freezeThaw = freezeThaw;
+    }
+
+    @Override
+    public void failover(FailoverRequest request, StreamObserver<FailoverResponse> response) {
+        FailoverView view = failovers.failover(
+                request.getTargetCase() == FailoverRequest.TargetCase.CLUSTER ? request.getCluster() : null,
+                request.getTargetCase() == FailoverRequest.TargetCase.HOST ? request.getHost() : null,
+                request.getBackendId(),
+                Callers.current(),
+                RequestIds.current());
+        reply(
+                response,
+                FailoverResponse.newBuilder()
+                        .setFailoverId(view.row().id())
+                        .setFailover(ProtoViews.failover(view))
+                        .build());
+    }
+
+    @Override
+    public void freeze(FreezeRequest request, StreamObserver<FreezeResponse> response) {
+        freezeThaw.freeze(
+                request.getTargetCase() == FreezeRequest.TargetCase.CLUSTER ? request.getCluster() : null,
+                request.getTargetCase() == FreezeRequest.TargetCase.HOST ? request.getHost() : null,
+                RequestIds.current());
+        reply(response, FreezeResponse.getDefaultInstance());
+    }
+
+    @Override
+    public void thaw(ThawRequest request, StreamObserver<ThawResponse> response) {
+        freezeThaw.thaw(
+                request.getTargetCase() == ThawRequest.TargetCase.CLUSTER ? request.getCluster() : null,
+                request.getTargetCase() == ThawRequest.TargetCase.HOST ? request.getHost() : null,
+                RequestIds.current());
+        reply(response, ThawResponse.getDefaultInstance());
+    }
+
+    @Override
+    public void listFailovers(ListFailoversRequest request, StreamObserver<ListFailoversResponse> response) {
+        FailoverList page = failovers.list(
+                request.hasTarget() ? request.getTarget() : null,
+                request.getUnfinishedOnly(),
+                request.getPageSize(),
+                request.getPageToken());
+        ListFailoversResponse.Builder out = ListFailoversResponse.newBuilder().setNextPageToken(page.nextPageToken());
+        page.failovers().forEach(view -> out.addFailovers(ProtoViews.failover(view)));
+        reply(response, out.build());
+    }
+
+    @Override
+    public void getFailover(GetFailoverRequest request, StreamObserver<GetFailoverResponse> response) {
+        reply(
+                response,
+                GetFailoverResponse.newBuilder()
+                        .setFailover(ProtoViews.failover(failovers.get(request.getId())))
+                        .build());
     }
 
     @Override

@@ -8,7 +8,7 @@ SHELL := /bin/bash
 MVN ?= mvn
 COMPOSE ?= docker-compose
 
-.PHONY: help run stop test smoke-run bench build compose-check format check-format clean deps
+.PHONY: help run stop test smoke-run bench bench-failover build compose-check format check-format clean deps
 
 help: ## List the targets
 	@echo "Tandem: make <target>"
@@ -36,6 +36,10 @@ bench: ## Creates/s and latency through scheduler-svc to 2 volume nodes per driv
 	@scripts/ensure-deps.sh run
 	$(MVN) -B -q package -DskipTests -pl bench -am
 	java -Dtandem.top=$(CURDIR) -jar bench/target/tandem-bench.jar $(or $(N),200) $(or $(C),20) $(or $(LIST),10000)
+
+bench-failover: ## Failover/failback duration, request -> all members acknowledged: 1/3/5 members x 100/1k/10k volumes
+	$(MVN) -B -q package -DskipTests -pl bench -am
+	java -Dtandem.top=$(CURDIR) -jar bench/target/tandem-bench.jar failover
 
 compose-check: ## Validate docker-compose.yml (installs Debian's docker-compose if missing; no Docker engine needed)
 	@scripts/ensure-deps.sh compose

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make run`, checked end to end: brings the stack up exactly as `make run` does (in the background), checks that
-# every service answers its health check, then stops it with `make stop` and checks nothing is left running.
+# every service answers its health check, fails the demo cluster over to its target and back with bin/tandem, then
+# stops it with `make stop` and checks nothing is left running.
 # Used by CI after `make test`, so the front door cannot break unnoticed. Build first (make build / make test).
 set -euo pipefail
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -46,6 +47,22 @@ for svc in "${SERVICES[@]}"; do
     fi
     say "$(printf '%-12s %s' "$svc" "$status")"
 done
+
+# The README's failover walkthrough, over gRPC with the shipped client: fail the demo cluster over to its
+# replication target and back; --wait exits 0 only when every member acknowledged.
+if ((!failed)); then
+    for step in "failover --cluster cluster1@fs1 --backend-id secondary --wait" "failback --cluster cluster1@fs1 --wait"; do
+        # shellcheck disable=SC2086 # the step is a word list on purpose
+        if out=$(bin/tandem --timeout 30s $step 2>&1); then
+            say "tandem $step: $(tail -n 1 <<<"$out")"
+        else
+            warn "tandem $step failed:"
+            printf '%s\n' "$out" >&2
+            failed=1
+            break
+        fi
+    done
+fi
 
 scripts/stop.sh >/dev/null
 if ! wait "$run_pid"; then

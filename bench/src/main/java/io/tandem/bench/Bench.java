@@ -23,13 +23,15 @@ public final class Bench {
     private Bench() {}
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("failover")) {
+            FailoverBench.main(top(), logs("failover"));
+            return;
+        }
         int creates = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int listed = args.length > 2 ? Integer.parseInt(args[2]) : 10_000;
-        Path top =
-                Path.of(System.getProperty("tandem.top", ".")).toAbsolutePath().normalize();
-        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        Path logs = top.resolve("bench/target/bench-" + stamp);
+        Path top = top();
+        Path logs = logs("creates");
         System.out.printf(
                 Locale.ROOT,
                 "Tandem bench: %d creates at concurrency %d per driver, 2 nodes each; ListVolumes at %d volumes;"
@@ -78,6 +80,15 @@ public final class Bench {
                     (System.nanoTime() - inserting) / 1e9);
             printListing(listing.measure("listing"), listed);
         }
+    }
+
+    private static Path top() {
+        return Path.of(System.getProperty("tandem.top", ".")).toAbsolutePath().normalize();
+    }
+
+    private static Path logs(String kind) {
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        return top().resolve("bench/target/bench-" + kind + "-" + stamp);
     }
 
     private static Map<String, String> sharedFilesystem(Path site) {

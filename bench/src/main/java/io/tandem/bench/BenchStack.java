@@ -59,6 +59,14 @@ final class BenchStack implements AutoCloseable {
         return scheduler;
     }
 
+    /** Starts replication-svc and waits for it. */
+    ServiceLauncher startReplication() {
+        ServiceLauncher replication =
+                start("replication", "replication-svc", "tandem-replication.jar", "replication", Map.of());
+        replication.awaitReady(START_DEADLINE);
+        return replication;
+    }
+
     /** Starts volume node {@code <node>@<backend>} of {@code cluster} with {@code extra} settings; does not wait. */
     ServiceLauncher startNode(String node, String cluster, String backend, Map<String, String> extra) {
         Map<String, String> env = new LinkedHashMap<>();

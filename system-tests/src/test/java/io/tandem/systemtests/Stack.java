@@ -121,6 +121,12 @@ public final class Stack implements AutoCloseable {
      * driver on a primary site directory that every node of the cluster shares (unless {@code extra} says otherwise).
      */
     public ServiceProcess startVolumeNode(String node, String cluster, String backend, Map<String, String> extra) {
+        return startVolumeNode(node, node, cluster, backend, extra);
+    }
+
+    /** As {@link #startVolumeNode(String, String, String, Map)}, logging as {@code name} (e.g. a node restarted). */
+    public ServiceProcess startVolumeNode(
+            String name, String node, String cluster, String backend, Map<String, String> extra) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("TANDEM_VOLUME_CLUSTER", cluster);
         env.put("TANDEM_VOLUME_BACKEND", backend);
@@ -128,7 +134,7 @@ public final class Stack implements AutoCloseable {
                 "TANDEM_VOLUME_PRIMARY_LOCATION",
                 siteDirectory(cluster + "-primary").toString());
         env.putAll(extra);
-        return start(node, node + "@" + backend, ServiceKind.VOLUME, env);
+        return start(name, node + "@" + backend, ServiceKind.VOLUME, env);
     }
 
     /** A site directory of this stack (created on first use), under its log folder so that a failed run keeps it. */

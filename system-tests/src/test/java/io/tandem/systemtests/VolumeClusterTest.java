@@ -14,13 +14,8 @@ import io.tandem.proto.v1.SchedulerServiceGrpc.SchedulerServiceBlockingStub;
 import io.tandem.proto.v1.Volume;
 import io.tandem.proto.v1.VolumeStatus;
 import io.tandem.testing.Eventually;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -256,40 +251,15 @@ class VolumeClusterTest {
     }
 
     private static Map<String, Long> countBy(String query) {
-        try (Connection c = stack.dataSource().getConnection();
-                PreparedStatement s = c.prepareStatement(query);
-                ResultSet rows = s.executeQuery()) {
-            Map<String, Long> counts = new HashMap<>();
-            while (rows.next()) {
-                counts.put(rows.getString(1), rows.getLong(2));
-            }
-            return counts;
-        } catch (SQLException e) {
-            throw new IllegalStateException(query, e);
-        }
+        return new Db(stack.dataSource()).countBy(query);
     }
 
     private static long scalar(String query) {
-        try (Connection c = stack.dataSource().getConnection();
-                PreparedStatement s = c.prepareStatement(query);
-                ResultSet rows = s.executeQuery()) {
-            rows.next();
-            return rows.getLong(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException(query, e);
-        }
+        return new Db(stack.dataSource()).scalar(query);
     }
 
     private static void update(String statement, Object... params) {
-        try (Connection c = stack.dataSource().getConnection();
-                PreparedStatement s = c.prepareStatement(statement)) {
-            for (int i = 0; i < params.length; i++) {
-                s.setObject(i + 1, params[i]);
-            }
-            s.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException(statement, e);
-        }
+        new Db(stack.dataSource()).update(statement, params);
     }
 
     private static List<Object> race(int racers, Callable<Object> call) throws Exception {

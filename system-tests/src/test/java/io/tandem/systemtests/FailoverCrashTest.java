@@ -219,14 +219,7 @@ class FailoverCrashTest {
     }
 
     private static Failover awaitFinal(long id) {
-        Eventually.await(
-                SETTLE, "failover " + id + " final", () -> switch (journal(id).getPhase()) {
-                    case FAILOVER_PHASE_COMPLETED,
-                            FAILOVER_PHASE_COMPLETED_WITH_FENCED_MEMBERS,
-                            FAILOVER_PHASE_FAILED,
-                            FAILOVER_PHASE_REVERTED -> true;
-                    default -> false;
-                });
+        Eventually.await(SETTLE, "failover " + id + " final", () -> FailoverRows.isFinal(journal(id)));
         return journal(id);
     }
 

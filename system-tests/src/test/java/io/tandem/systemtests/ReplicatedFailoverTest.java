@@ -231,18 +231,9 @@ class ReplicatedFailoverTest {
                         .setBackendId(backendId)
                         .build())
                 .getFailoverId();
-        Eventually.await(SETTLE, "failover " + id + " of " + cluster + " final", () -> final_(journal(id)));
+        Eventually.await(
+                SETTLE, "failover " + id + " of " + cluster + " final", () -> FailoverRows.isFinal(journal(id)));
         return journal(id);
-    }
-
-    private static boolean final_(Failover row) {
-        return switch (row.getPhase()) {
-            case FAILOVER_PHASE_COMPLETED,
-                    FAILOVER_PHASE_COMPLETED_WITH_FENCED_MEMBERS,
-                    FAILOVER_PHASE_FAILED,
-                    FAILOVER_PHASE_REVERTED -> true;
-            default -> false;
-        };
     }
 
     private static Failover journal(long id) {

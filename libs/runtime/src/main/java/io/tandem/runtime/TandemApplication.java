@@ -53,10 +53,22 @@ public final class TandemApplication {
             System.err.println(name + ": " + describe(e));
             LOG.debug("Start-up failure", e);
             if (context != null && context.isRunning()) {
-                context.close();
+                closeQuietly(context);
             }
             System.exit(1);
             throw e;
+        }
+    }
+
+    /**
+     * Closes a context whose start failed. Closing publishes the shutdown event, whose listeners may need the very bean
+     * that failed (etcd unreachable, say) and fail again; that second failure is the same one and was reported.
+     */
+    private static void closeQuietly(ApplicationContext context) {
+        try {
+            context.close();
+        } catch (RuntimeException | Error e) {
+            LOG.debug("Closing after the start-up failure failed too", e);
         }
     }
 

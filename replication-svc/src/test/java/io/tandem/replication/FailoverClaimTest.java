@@ -20,43 +20,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Step 1, the claim: every refusal replication.proto lists for Failover, answered at once and changing nothing, and
  * exactly one winner among concurrent requests for one cluster.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class FailoverClaimTest {
-    private ReplicationHarness harness;
-    private RecordingVolumeNode nodeA;
-    private RecordingVolumeNode nodeB;
-
-    @BeforeAll
-    void start() {
-        harness = ReplicationHarness.start(FailoverClaimTest.class, ReplicationHarness.fastFailover());
-        nodeA = RecordingVolumeNode.start();
-        nodeB = RecordingVolumeNode.start();
-    }
-
-    @AfterAll
-    void stop() {
-        nodeA.close();
-        nodeB.close();
-        harness.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        nodeA.reset();
-        nodeB.reset();
-        harness.reset();
-    }
-
+class FailoverClaimTest extends TwoNodeHarnessTest {
     private FailoverResponse failover(String cluster, String backendId) {
         return harness.stub()
                 .failover(FailoverRequest.newBuilder()

@@ -18,11 +18,7 @@ import io.tandem.testing.Eventually;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -32,34 +28,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * two ways: written as a crashed owner leaves them, and by really stopping an instance mid-phase while a scripted
  * node holds the call.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class FailoverResumeTest {
+class FailoverResumeTest extends TwoNodeHarnessTest {
     private static final String DEAD = "replication-dead";
-
-    private ReplicationHarness harness;
-    private RecordingVolumeNode nodeA;
-    private RecordingVolumeNode nodeB;
-
-    @BeforeAll
-    void start() {
-        harness = ReplicationHarness.start(FailoverResumeTest.class, ReplicationHarness.fastFailover());
-        nodeA = RecordingVolumeNode.start();
-        nodeB = RecordingVolumeNode.start();
-    }
-
-    @AfterAll
-    void stop() {
-        nodeA.close();
-        nodeB.close();
-        harness.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        nodeA.reset();
-        nodeB.reset();
-        harness.reset();
-    }
 
     /**
      * Cluster {@code cluster} with members m1 (node A) and m2 (node B) up at epoch 0, claimed by a dead instance:

@@ -13,41 +13,16 @@ import io.tandem.proto.v1.VolumeServiceFreezeRequest;
 import io.tandem.proto.v1.VolumeServiceThawRequest;
 import io.tandem.replication.RecordingVolumeNode.Rpc;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Freeze (the flag first, then one member's driver) and thaw (one member's driver first, the flag only if it
  * succeeded, so a failed thaw leaves the database frozen), for a cluster and a non-clustered host.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class FreezeThawTest {
-    private ReplicationHarness harness;
-    private RecordingVolumeNode nodeA;
-    private RecordingVolumeNode nodeB;
-
-    @BeforeAll
-    void start() {
-        harness = ReplicationHarness.start(FreezeThawTest.class, ReplicationHarness.fastFailover());
-        nodeA = RecordingVolumeNode.start();
-        nodeB = RecordingVolumeNode.start();
-    }
-
-    @AfterAll
-    void stop() {
-        nodeA.close();
-        nodeB.close();
-        harness.close();
-    }
-
+class FreezeThawTest extends TwoNodeHarnessTest {
     @BeforeEach
-    void reset() {
-        nodeA.reset();
-        nodeB.reset();
-        harness.reset();
+    void setUpCluster() {
         harness.replicatedCluster("c@fs", List.of("b1"), "n1@fs", "n2@fs");
         harness.sql("UPDATE clusters SET epoch = 4");
         harness.sql("UPDATE services SET epoch = 4");

@@ -51,6 +51,10 @@ class FailoverCrashTest {
         db = new Db(stack.dataSource());
         scheduler = stack.start("scheduler", ServiceKind.SCHEDULER);
         replication = startReplication();
+        for (String phase : List.of("drain", "promote", "commit", "complete")) {
+            // A previous run's release file would let the driver through at once.
+            deleteIfExists(release(phase));
+        }
         node("d1", "drain@mem", "hang.create.release-file", release("drain"));
         node("p1", "promote@mem", "hang.failover.release-file", release("promote"));
         node("c1", "commit@mem", "hang.failover.release-file", release("commit"));
@@ -82,7 +86,12 @@ class FailoverCrashTest {
                         .setProjectId("drain")
                         .setSizeGb(1)
                         .build());
-        Eventually.await(SETTLE, "the create held by the driver", () -> db.scalar("SELECT count(*) FROM workers") > 0);
+        // The node bumps race_preventer when it takes the row, past its management checks, just before the driver
+        // call that holds: only then is the failover claimed (a claim first would make the node refuse the create).
+        Eventually.await(
+                SETTLE,
+                "the create taken by d1 and held by its driver",
+                () -> db.scalar("SELECT count(*) FROM workers WHERE race_preventer > 0") > 0);
 
         long id = failover("drain@mem");
         awaitPhase(id, FailoverPhase.FAILOVER_PHASE_DRAINING);
@@ -189,6 +198,14 @@ class FailoverCrashTest {
             env.put("TANDEM_VOLUME_DRIVER_OPTION_PAIRS", faultKey + "=" + releaseFile);
         }
         nodes.put(node, stack.startVolumeNode(node, cluster, "mem", env));
+    }
+
+    private static void deleteIfExists(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static Path release(String phase) {

@@ -5,6 +5,7 @@ import io.tandem.persistence.cluster.ClusterRow;
 import io.tandem.persistence.failover.FailoverMemberRow;
 import io.tandem.persistence.failover.FailoverRow;
 import io.tandem.persistence.service.ServiceRow;
+import io.tandem.persistence.targets.SiteRow;
 import io.tandem.proto.v1.Cluster;
 import io.tandem.proto.v1.Failover;
 import io.tandem.proto.v1.FailoverKind;
@@ -21,7 +22,6 @@ import io.tandem.replication.domain.clusters.ClusterView;
 import io.tandem.replication.domain.failover.FailoverView;
 import io.tandem.replication.domain.inventory.ReplicationState;
 import io.tandem.replication.domain.services.ServiceView;
-import io.tandem.replication.domain.targets.Site;
 import io.tandem.runtime.proto.StoredValues;
 import java.time.Duration;
 import java.time.Instant;
@@ -143,7 +143,7 @@ final class ProtoViews {
         return backendId == null || DEFAULT_BACKEND.equals(backendId) ? "" : backendId;
     }
 
-    private static List<ReplicationTarget> targets(List<Site> sites) {
+    private static List<ReplicationTarget> targets(List<SiteRow> sites) {
         return sites.stream()
                 .map(site -> ReplicationTarget.newBuilder()
                         // The configured primary may be stored as "default"; responses say "" for it.

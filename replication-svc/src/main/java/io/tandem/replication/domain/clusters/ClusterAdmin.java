@@ -6,14 +6,14 @@ import io.tandem.persistence.cas.ConditionalUpdate;
 import io.tandem.persistence.cluster.ClusterRepository;
 import io.tandem.persistence.cluster.ClusterRow;
 import io.tandem.persistence.service.ServiceRow;
+import io.tandem.persistence.targets.ReplicationTargetRepository;
+import io.tandem.persistence.targets.SiteRow;
 import io.tandem.replication.domain.Binaries;
 import io.tandem.replication.domain.DisabledReasons;
 import io.tandem.replication.domain.Names;
 import io.tandem.replication.domain.inventory.Inventory;
 import io.tandem.replication.domain.liveness.LiveView;
 import io.tandem.replication.domain.liveness.Liveness;
-import io.tandem.replication.domain.targets.ReplicationTargets;
-import io.tandem.replication.domain.targets.Site;
 import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,14 +34,14 @@ public class ClusterAdmin {
     private final ClusterRepository clusters;
     private final Inventory inventory;
     private final Liveness liveness;
-    private final ReplicationTargets targets;
+    private final ReplicationTargetRepository targets;
 
     public ClusterAdmin(DataSource dataSource, Liveness liveness) {
         this.dataSource = dataSource;
         this.clusters = new ClusterRepository(dataSource);
         this.inventory = new Inventory(dataSource);
         this.liveness = liveness;
-        this.targets = new ReplicationTargets(dataSource);
+        this.targets = new ReplicationTargetRepository(dataSource);
     }
 
     /** The clusters matching every filter, by name then binary. */
@@ -92,7 +92,7 @@ public class ClusterAdmin {
         }
         Map<String, List<ServiceRow>> members = membersByCluster(inventory.clusterMembers());
         LiveView live = liveness.read(rows.stream().map(ClusterRow::name).toList(), Set.of());
-        Map<String, List<Site>> sites =
+        Map<String, List<SiteRow>> sites =
                 targets.byScope(rows.stream().map(ClusterRow::name).toList());
         List<ClusterView> views = new ArrayList<>(rows.size());
         for (ClusterRow row : rows) {
@@ -102,7 +102,7 @@ public class ClusterAdmin {
         return views;
     }
 
-    private static ClusterView view(ClusterRow row, List<ServiceRow> members, LiveView live, List<Site> sites) {
+    private static ClusterView view(ClusterRow row, List<ServiceRow> members, LiveView live, List<SiteRow> sites) {
         Set<String> liveHosts =
                 live.members(row.name()).stream().map(MemberInfo::host).collect(Collectors.toSet());
         int down = (int)

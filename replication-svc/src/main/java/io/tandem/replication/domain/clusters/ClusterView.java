@@ -1,7 +1,7 @@
 package io.tandem.replication.domain.clusters;
 
 import io.tandem.persistence.cluster.ClusterRow;
-import io.tandem.replication.domain.targets.Site;
+import io.tandem.persistence.targets.SiteRow;
 import java.time.Instant;
 import java.util.List;
 
@@ -19,7 +19,7 @@ import java.util.List;
  * @param sites the backend's primary and replication targets
  */
 public record ClusterView(
-        ClusterRow row, int numHosts, int numDownHosts, boolean up, Instant lastHeartbeat, List<Site> sites) {
+        ClusterRow row, int numHosts, int numDownHosts, boolean up, Instant lastHeartbeat, List<SiteRow> sites) {
     public ClusterView {
         sites = List.copyOf(sites);
     }

@@ -7,13 +7,13 @@ import io.tandem.persistence.failover.FailoverRepository;
 import io.tandem.persistence.failover.FailoverRow;
 import io.tandem.persistence.failover.NewFailover;
 import io.tandem.persistence.jdbc.Transactions;
+import io.tandem.persistence.targets.ReplicationTargetRepository;
+import io.tandem.persistence.targets.SiteRow;
 import io.tandem.replication.domain.liveness.LiveView;
 import io.tandem.replication.domain.liveness.Liveness;
 import io.tandem.replication.domain.scope.Scope;
 import io.tandem.replication.domain.scope.ScopeWrites;
 import io.tandem.replication.domain.scope.Scopes;
-import io.tandem.replication.domain.targets.ReplicationTargets;
-import io.tandem.replication.domain.targets.Site;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
@@ -36,7 +36,7 @@ public final class FailoverClaims {
 
     private final DataSource dataSource;
     private final Scopes scopes;
-    private final ReplicationTargets targets;
+    private final ReplicationTargetRepository targets;
     private final FailoverRepository journal;
     private final Liveness liveness;
     private final Transitions transitions;
@@ -48,7 +48,7 @@ public final class FailoverClaims {
     public FailoverClaims(DataSource dataSource, Liveness liveness, Transitions transitions, String self) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.scopes = new Scopes(dataSource);
-        this.targets = new ReplicationTargets(dataSource);
+        this.targets = new ReplicationTargetRepository(dataSource);
         this.journal = new FailoverRepository(dataSource);
         this.liveness = Objects.requireNonNull(liveness, "liveness");
         this.transitions = Objects.requireNonNull(transitions, "transitions");
@@ -111,9 +111,9 @@ public final class FailoverClaims {
 
     /** The requested backend as the journal stores it: a target id, or {@code default}. */
     private String targetOf(Scope scope, String backendId) {
-        List<String> ids = targets.byScope(List.of(scope.name())).getOrDefault(scope.name(), List.of()).stream()
+        List<String> ids = targets.sites(scope.name()).stream()
                 .filter(site -> !site.primary())
-                .map(Site::backendId)
+                .map(SiteRow::backendId)
                 .sorted()
                 .toList();
         if (backendId.isEmpty()) {

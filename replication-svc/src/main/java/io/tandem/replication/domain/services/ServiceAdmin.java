@@ -3,6 +3,8 @@ package io.tandem.replication.domain.services;
 import io.tandem.core.error.NotFoundException;
 import io.tandem.membership.MemberInfo;
 import io.tandem.persistence.cas.ConditionalUpdate;
+import io.tandem.persistence.targets.ReplicationTargetRepository;
+import io.tandem.persistence.targets.SiteRow;
 import io.tandem.replication.domain.Binaries;
 import io.tandem.replication.domain.DisabledReasons;
 import io.tandem.replication.domain.Names;
@@ -10,8 +12,6 @@ import io.tandem.replication.domain.inventory.Inventory;
 import io.tandem.replication.domain.inventory.ServiceRecord;
 import io.tandem.replication.domain.liveness.LiveView;
 import io.tandem.replication.domain.liveness.Liveness;
-import io.tandem.replication.domain.targets.ReplicationTargets;
-import io.tandem.replication.domain.targets.Site;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -31,13 +31,13 @@ public class ServiceAdmin {
     private final DataSource dataSource;
     private final Inventory inventory;
     private final Liveness liveness;
-    private final ReplicationTargets targets;
+    private final ReplicationTargetRepository targets;
 
     public ServiceAdmin(DataSource dataSource, Liveness liveness) {
         this.dataSource = dataSource;
         this.inventory = new Inventory(dataSource);
         this.liveness = liveness;
-        this.targets = new ReplicationTargets(dataSource);
+        this.targets = new ReplicationTargetRepository(dataSource);
     }
 
     /**
@@ -51,7 +51,7 @@ public class ServiceAdmin {
             return List.of();
         }
         LiveView live = liveness.read(clustersOf(records), nonVolumeBinariesOf(records));
-        Map<String, List<Site>> sites = targets.byScope(standaloneVolumeHosts(records));
+        Map<String, List<SiteRow>> sites = targets.byScope(standaloneVolumeHosts(records));
         List<ServiceView> views = new ArrayList<>(records.size());
         for (ServiceRecord record : records) {
             views.add(view(record, live, sites));
@@ -87,12 +87,12 @@ public class ServiceAdmin {
         return list(host, stored).stream().findFirst().orElseThrow(() -> notFound(host, binary));
     }
 
-    private static ServiceView view(ServiceRecord record, LiveView live, Map<String, List<Site>> sites) {
+    private static ServiceView view(ServiceRecord record, LiveView live, Map<String, List<SiteRow>> sites) {
         var row = record.row();
         boolean volume = Binaries.VOLUME.equals(row.binary());
         Optional<MemberInfo> member = volume ? live.member(row.clusterName(), row.host()) : Optional.empty();
         boolean up = volume ? member.isPresent() : live.isUp(row);
-        List<Site> own = volume && !record.clustered() ? sites.getOrDefault(row.host(), List.of()) : List.of();
+        List<SiteRow> own = volume && !record.clustered() ? sites.getOrDefault(row.host(), List.of()) : List.of();
         return new ServiceView(record, up, member.map(MemberInfo::epoch).orElse(0L), own);
     }
 

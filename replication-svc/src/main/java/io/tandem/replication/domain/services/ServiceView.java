@@ -1,7 +1,7 @@
 package io.tandem.replication.domain.services;
 
+import io.tandem.persistence.targets.SiteRow;
 import io.tandem.replication.domain.inventory.ServiceRecord;
-import io.tandem.replication.domain.targets.Site;
 import java.util.List;
 
 /**
@@ -12,7 +12,7 @@ import java.util.List;
  * @param servedEpoch the epoch a live volume node says it serves in its member key; 0 when down or not a volume node
  * @param sites the sites of a non-clustered volume service; empty otherwise
  */
-public record ServiceView(ServiceRecord record, boolean up, long servedEpoch, List<Site> sites) {
+public record ServiceView(ServiceRecord record, boolean up, long servedEpoch, List<SiteRow> sites) {
     public ServiceView {
         sites = List.copyOf(sites);
     }

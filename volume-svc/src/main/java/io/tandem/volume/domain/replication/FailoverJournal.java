@@ -1,8 +1,8 @@
 package io.tandem.volume.domain.replication;
 
 import io.tandem.core.error.FailedPreconditionException;
-import io.tandem.persistence.jdbc.Queries;
-import io.tandem.persistence.jdbc.Transactions;
+import io.tandem.persistence.failover.FailoverRepository;
+import io.tandem.persistence.failover.FailoverRow;
 import io.tandem.volume.domain.node.NodeIdentity;
 import java.util.Set;
 import javax.sql.DataSource;
@@ -15,16 +15,11 @@ import javax.sql.DataSource;
 final class FailoverJournal {
     static final String PROMOTING = "promoting";
     private static final Set<String> FAILOVER_KINDS = Set.of("failover", "failback");
-    private static final String SELECT =
-            "SELECT id, kind, scope, target, to_backend_id, phase FROM failovers WHERE id = ?";
 
-    /** The columns of a journal row the node checks. */
-    record Row(long id, String kind, String scope, String target, String toBackendId, String phase) {}
-
-    private final DataSource dataSource;
+    private final FailoverRepository journal;
 
     FailoverJournal(DataSource dataSource) {
-        this.dataSource = dataSource;
+        this.journal = new FailoverRepository(dataSource);
     }
 
     /**
@@ -33,20 +28,8 @@ final class FailoverJournal {
      *
      * @throws FailedPreconditionException naming what does not match (the proto's "superseded or finished")
      */
-    Row promoting(NodeIdentity node, long failoverId, String secondaryBackendId) {
-        Row row = Transactions.withConnection(
-                        dataSource,
-                        c -> Queries.one(
-                                c,
-                                SELECT,
-                                r -> new Row(
-                                        r.getLong("id"),
-                                        r.getString("kind"),
-                                        r.getString("scope"),
-                                        r.getString("target"),
-                                        r.getString("to_backend_id"),
-                                        r.getString("phase")),
-                                failoverId))
+    FailoverRow promoting(NodeIdentity node, long failoverId, String secondaryBackendId) {
+        FailoverRow row = journal.find(failoverId)
                 .orElseThrow(() -> new FailedPreconditionException("Failover " + failoverId + " does not exist"));
         String scopeKind = node.clustered() ? "cluster" : "host";
         if (!node.scope().equals(row.target()) || !scopeKind.equals(row.scope())) {

@@ -112,6 +112,8 @@ final class Scheduler {
                     .in("status", from)
                     .filter("NOT EXISTS (SELECT 1 FROM workers w WHERE w.resource_type = 'Volume'"
                             + " AND w.resource_id = volumes.id::text)")
+                    // As the real scheduler does: a refused operation returns the volume to where it was.
+                    .setColumn("previous_status", "status")
                     .set("status", to)
                     .execute(c);
             if (moved != 1) {

@@ -250,7 +250,7 @@ class VolumeLifecycleTest {
     }
 
     @Test
-    void aFrozenClusterRefusesCreateDeleteAndExtendUntilThawed() {
+    void aFrozenClusterRefusesCreateDeleteAndExtendAndEndsThemAtOnce() {
         UUID toDelete = available(n1, id1);
         UUID toExtend = available(n2, id2);
         UUID toCreate = scheduler.place(CLUSTER, n1.host, 1, id1);
@@ -268,9 +268,18 @@ class VolumeLifecycleTest {
                         Status.Code.FAILED_PRECONDITION, refused.getStatus().getCode());
                 assertEquals(FrozenBackendException.MESSAGE, refused.getStatus().getDescription());
             }
-            assertEquals("creating", scheduler.volume(toCreate).orElseThrow().status());
-            assertEquals("deleting", scheduler.volume(toDelete).orElseThrow().status());
-            assertEquals("extending", scheduler.volume(toExtend).orElseThrow().status());
+            // The refusal is the outcome: the create ends in error, the delete and the extend return to where they
+            // came from, each with the reason, and no workers row is left for a sweep to find.
+            for (UUID id : List.of(toCreate, toDelete, toExtend)) {
+                assertEquals(
+                        FrozenBackendException.MESSAGE,
+                        scheduler.volume(id).orElseThrow().statusReason());
+                assertTrue(scheduler.worker(id).isEmpty(), "workers row of " + id);
+            }
+            assertEquals("error", scheduler.volume(toCreate).orElseThrow().status());
+            assertEquals("available", scheduler.volume(toDelete).orElseThrow().status());
+            assertEquals("available", scheduler.volume(toExtend).orElseThrow().status());
+            assertEquals(1, scheduler.volume(toExtend).orElseThrow().sizeGb());
             assertEquals(0, nodes.faults().calls(Operation.CREATE, toCreate.toString()));
             assertEquals(0, nodes.faults().calls(Operation.DELETE, toDelete.toString()));
             assertEquals(0, nodes.faults().calls(Operation.EXTEND, toExtend.toString()));
@@ -281,9 +290,8 @@ class VolumeLifecycleTest {
         } finally {
             assertEquals(1, setFrozen(false));
         }
-        assertEquals(
-                VolumeStatus.VOLUME_STATUS_AVAILABLE,
-                n1.stub().createVolume(create(toCreate)).getVolume().getStatus());
+        scheduler.startDelete(toDelete, id2);
+        scheduler.startExtend(toExtend, id1);
         assertFalse(n2.stub().deleteVolume(delete(toDelete)).hasVolume());
         assertEquals(2, n1.stub().extendVolume(extend(toExtend, 2)).getVolume().getSizeGb());
     }

@@ -1,5 +1,6 @@
 package io.tandem.volume.domain.lifecycle;
 
+import io.tandem.core.error.BackendBusyException;
 import io.tandem.core.error.FailedPreconditionException;
 import io.tandem.core.error.FrozenBackendException;
 import io.tandem.core.error.StaleEpochException;
@@ -104,7 +105,7 @@ public final class EpochFence {
             return Optional.of(new FrozenBackendException());
         }
         if (BUSY.contains("'" + scope.replicationStatus() + "'")) {
-            return Optional.of(new FailedPreconditionException((identity.clustered() ? "Cluster " : "Backend ")
+            return Optional.of(new BackendBusyException((identity.clustered() ? "Cluster " : "Backend ")
                     + identity.scope() + " is " + scope.replicationStatus()
                     + "; management operations are refused until it has finished"));
         }

@@ -88,6 +88,43 @@ public final class VolumeWrites {
         });
     }
 
+    /**
+     * Records that the backend refused the operation before it started: frozen, or claimed by a failover or promote
+     * after the scheduler had placed the work. A create ends in {@code error}, a delete or extend returns to the status
+     * it came from ({@code previous_status}, which the scheduler set), with the refusal as the reason, and the workers
+     * row goes. Without this the volume would sit in its working status until the orphan sweep, and a failover's drain
+     * would wait for it.
+     *
+     * @param seen the workers row as read before the refused take (unheld, or handed to this node)
+     * @return false when something else moved the volume or the row meanwhile; then nothing changed
+     */
+    public boolean refuse(ServingNode node, VolumeOperation op, VolumeRow volume, WorkerRow seen, String reason) {
+        EpochFence fence = EpochFence.of(node);
+        ConditionalUpdate update =
+                ConditionalUpdate.table("volumes").eq("id", volume.id()).eq("status", op.workingStatus());
+        for (Condition belongs : fence.volumeBelongs()) {
+            update.where(belongs);
+        }
+        update.where(fence.servedEpoch())
+                .where(Condition.sql(
+                        "EXISTS (SELECT 1 FROM workers w WHERE w.id = ? AND w.race_preventer = ?"
+                                + " AND w.service_id IS NOT DISTINCT FROM ?)",
+                        seen.id(),
+                        seen.racePreventer(),
+                        seen.serviceId()))
+                // A create has no previous status: it ends in error, as a create no backend would take.
+                .setExpression("status", "COALESCE(previous_status, 'error')")
+                .set("status_reason", truncate(reason));
+        return Transactions.inTransaction(dataSource, c -> {
+            if (update.execute(c) == 0) {
+                return false;
+            }
+            Queries.update(
+                    c, "DELETE FROM workers WHERE id = ? AND race_preventer = ?", seen.id(), seen.racePreventer());
+            return true;
+        });
+    }
+
     /** Deletes a held workers row without touching the volume (a cleaner found nothing left to clean). */
     public boolean release(ServingNode node, WorkerRow held) {
         return Transactions.withConnection(

@@ -1,6 +1,8 @@
 package io.tandem.volume.domain.lifecycle;
 
+import io.tandem.core.error.BackendBusyException;
 import io.tandem.core.error.FailedPreconditionException;
+import io.tandem.core.error.FrozenBackendException;
 import io.tandem.persistence.cas.Condition;
 import io.tandem.persistence.cas.ConditionalUpdate;
 import io.tandem.persistence.jdbc.Transactions;
@@ -13,6 +15,8 @@ import io.tandem.volume.domain.node.ServingNode;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Takes a volume's workers row before the driver runs (docs/volume-protocol.md): the row the scheduler wrote must name
@@ -23,11 +27,15 @@ import javax.sql.DataSource;
  * loses its own compare-and-swap, and a frozen or stale node runs nothing.
  */
 final class WorkerTakeover {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerTakeover.class);
+
     private final DataSource dataSource;
     private final ServiceRepository services;
+    private final VolumeWrites writes;
 
     WorkerTakeover(DataSource dataSource) {
         this.dataSource = dataSource;
+        this.writes = new VolumeWrites(dataSource);
         this.services = new ServiceRepository(dataSource);
     }
 
@@ -66,7 +74,18 @@ final class WorkerTakeover {
                 .setExpression("race_preventer", "race_preventer + 1")
                 .executeReturning(dataSource, WorkerRow::from);
         if (taken.isEmpty()) {
-            throw whyNotTaken(node, fence, volume);
+            RuntimeException why = whyNotTaken(node, fence, volume);
+            if (why instanceof FrozenBackendException || why instanceof BackendBusyException) {
+                // The backend refuses management now: the operation ends here instead of waiting for a sweep.
+                boolean recorded = writes.refuse(node, op, volume, seen, why.getMessage());
+                LOG.info(
+                        "Refused to {} volume {}: {}{}",
+                        op.verb(),
+                        volume.id(),
+                        why.getMessage(),
+                        recorded ? "" : " (the volume had moved on; nothing recorded)");
+            }
+            throw why;
         }
         return taken.get(0);
     }

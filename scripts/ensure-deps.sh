@@ -5,8 +5,9 @@
 #   scripts/ensure-deps.sh [GROUP...]      default group: run
 #     build    JDK 17+, Maven, make
 #     run      build + etcd (etcd-server, etcd-client), PostgreSQL server binaries, curl   (make run)
-#     test     run + compose                                                               (make test, .ci/run)
+#     test     run + compose + cinder                                                      (make test, .ci/run)
 #     compose  docker-compose (Debian's 1.29, to validate docker-compose.yml; no Docker engine needed)
+#     cinder   python3-cinderclient: the `cinder` CLI, the reference client the REST system tests run against api-svc
 set -euo pipefail
 
 say() { printf '[deps] %s\n' "$*"; }
@@ -15,15 +16,16 @@ die() {
     exit 1
 }
 
-want_build=false want_run=false want_compose=false
+want_build=false want_run=false want_compose=false want_cinder=false
 (($# > 0)) || set -- run
 for group in "$@"; do
     case $group in
         build) want_build=true ;;
         run) want_build=true want_run=true ;;
-        test) want_build=true want_run=true want_compose=true ;;
+        test) want_build=true want_run=true want_compose=true want_cinder=true ;;
         compose) want_compose=true ;;
-        *) die "unknown group '$group' (build, run, test, compose)" ;;
+        cinder) want_cinder=true ;;
+        *) die "unknown group '$group' (build, run, test, compose, cinder)" ;;
     esac
 done
 
@@ -61,6 +63,9 @@ check() {
     fi
     if $want_compose; then
         have docker-compose || missing+=(docker-compose)
+    fi
+    if $want_cinder; then
+        have cinder || missing+=(python3-cinderclient)
     fi
     return 0
 }

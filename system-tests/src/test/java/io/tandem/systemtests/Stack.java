@@ -78,6 +78,11 @@ public final class Stack implements AutoCloseable {
         return etcd.endpoint();
     }
 
+    /** Where this stack's processes write their logs ({@code target/system-tests/<class>/}). */
+    public Path logDirectory() {
+        return logs;
+    }
+
     /** The etcd key prefix of this stack ({@code TANDEM_ETCD_PREFIX}). */
     public String prefix() {
         return prefix;

@@ -5,6 +5,7 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.tandem.api.http.ApiVersion;
 import java.util.List;
 import java.util.Map;
 
@@ -15,10 +16,6 @@ import java.util.Map;
  */
 @Controller
 public class VersionsController {
-    /** The microversions this facade implements; raised as the REST routes of later capabilities land. */
-    public static final String MIN_VERSION = "3.0";
-
-    public static final String MAX_VERSION = "3.0";
     private static final String UPDATED = "2026-11-22T00:00:00Z";
 
     @Get("/")
@@ -46,13 +43,13 @@ public class VersionsController {
                         "base", "application/json",
                         "type", "application/vnd.openstack.volume+json;version=3")),
                 "min_version",
-                MIN_VERSION,
+                ApiVersion.MIN.toString(),
                 "status",
                 "CURRENT",
                 "updated",
                 UPDATED,
                 "version",
-                MAX_VERSION);
+                ApiVersion.MAX.toString());
         return Map.of("versions", List.of(v3));
     }
 }

@@ -1,0 +1,71 @@
+package io.tandem.api.config;
+
+import io.micronaut.context.annotation.EachProperty;
+import io.micronaut.context.annotation.Parameter;
+import java.util.List;
+
+/**
+ * One token of the {@code token} strategy: {@code tandem.api.auth.tokens[i].{token,user,project,roles}}, a list in
+ * YAML:
+ *
+ * <pre>
+ * tandem.api.auth.tokens:
+ *   - token: s3cret
+ *     user: alice
+ *     project: p1
+ *     roles: [admin]
+ * </pre>
+ *
+ * Environment variables cannot express a list of objects in Micronaut ({@code TANDEM_API_AUTH_TOKENS_0_TOKEN} binds
+ * nothing): put the list in a YAML file and name it in {@code MICRONAUT_CONFIG_FILES}.
+ */
+@EachProperty(value = "tandem.api.auth.tokens", list = true)
+public class TokenConfiguration {
+    private final int index;
+    private String token;
+    private String user;
+    private String project;
+    /** {@code admin} may use every route; {@code member} only its project's volume routes. */
+    private List<String> roles = List.of("member");
+
+    public TokenConfiguration(@Parameter Integer index) {
+        this.index = index;
+    }
+
+    /** Position in the list, for start-up messages about a bad entry. */
+    public int index() {
+        return index;
+    }
+
+    public String getToken() {
+        return token;
+    }
+
+    public void setToken(String token) {
+        this.token = token;
+    }
+
+    public String getUser() {
+        return user;
+    }
+
+    public void setUser(String user) {
+        this.user = user;
+    }
+
+    public String getProject() {
+        return project;
+    }
+
+    public void setProject(String project) {
+        this.project = project;
+    }
+
+    public List<String> getRoles() {
+        return roles;
+    }
+
+    public void setRoles(List<String> roles) {
+        this.roles = roles;
+    }
+}

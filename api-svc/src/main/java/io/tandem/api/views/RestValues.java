@@ -1,0 +1,62 @@
+package io.tandem.api.views;
+
+import com.google.protobuf.Timestamp;
+import io.micronaut.core.annotation.Nullable;
+import io.tandem.proto.v1.ReplicationStatus;
+import io.tandem.runtime.proto.StoredValues;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * Values between the tandem.v1 messages and their REST spelling, shared by every view and controller (common.proto's
+ * conventions on the one side, Cinder's on the other).
+ */
+public final class RestValues {
+    /** Cinder's zone name for every service: Tandem has no availability zones. */
+    public static final String ZONE = "nova";
+
+    // oslo's PERFECT_TIME_FORMAT: UTC without an offset, always six fraction digits.
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS").withZone(ZoneOffset.UTC);
+
+    private RestValues() {}
+
+    /** gRPC binary to REST: clients know Cinder's process names. */
+    public static String restBinary(String binary) {
+        return switch (binary) {
+            case "volume" -> "cinder-volume";
+            case "scheduler" -> "cinder-scheduler";
+            default -> binary;
+        };
+    }
+
+    /** REST binary to gRPC; anything else passes as is (and then matches nothing, or is refused by the backend). */
+    public static String grpcBinary(String binary) {
+        return switch (binary) {
+            case "cinder-volume" -> "volume";
+            case "cinder-scheduler" -> "scheduler";
+            default -> binary;
+        };
+    }
+
+    /** A timestamp in Cinder's format; unset (never) is null. */
+    @Nullable
+    public static String time(Timestamp timestamp) {
+        if (timestamp.equals(Timestamp.getDefaultInstance())) {
+            return null;
+        }
+        return TIME.format(StoredValues.instant(timestamp));
+    }
+
+    /** Optional text: the empty string means none (common.proto), which REST renders as null. */
+    @Nullable
+    public static String text(String value) {
+        return value.isEmpty() ? null : value;
+    }
+
+    /** Cinder's spelling ({@code failed-over}); unset, or a value newer than this build, is null. */
+    @Nullable
+    public static String replicationStatus(ReplicationStatus status) {
+        return status == ReplicationStatus.UNRECOGNIZED ? null : StoredValues.storedReplicationStatus(status);
+    }
+}

@@ -13,19 +13,33 @@ import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.tandem.proto.v1.DisableClusterRequest;
+import io.tandem.proto.v1.DisableClusterResponse;
 import io.tandem.proto.v1.DisableServiceRequest;
 import io.tandem.proto.v1.DisableServiceResponse;
+import io.tandem.proto.v1.EnableClusterRequest;
+import io.tandem.proto.v1.EnableClusterResponse;
 import io.tandem.proto.v1.EnableServiceRequest;
 import io.tandem.proto.v1.EnableServiceResponse;
 import io.tandem.proto.v1.FailoverRequest;
 import io.tandem.proto.v1.FailoverResponse;
 import io.tandem.proto.v1.FreezeRequest;
 import io.tandem.proto.v1.FreezeResponse;
+import io.tandem.proto.v1.GetClusterRequest;
+import io.tandem.proto.v1.GetClusterResponse;
+import io.tandem.proto.v1.GetFailoverRequest;
+import io.tandem.proto.v1.GetFailoverResponse;
+import io.tandem.proto.v1.ListClustersRequest;
+import io.tandem.proto.v1.ListClustersResponse;
+import io.tandem.proto.v1.ListFailoversRequest;
+import io.tandem.proto.v1.ListFailoversResponse;
 import io.tandem.proto.v1.ListServicesRequest;
 import io.tandem.proto.v1.ListServicesResponse;
 import io.tandem.proto.v1.ReplicationServiceGrpc.ReplicationServiceImplBase;
 import io.tandem.proto.v1.ThawRequest;
 import io.tandem.proto.v1.ThawResponse;
+import io.tandem.proto.v1.WorkCleanupRequest;
+import io.tandem.proto.v1.WorkCleanupResponse;
 import io.tandem.runtime.grpc.EndpointInterceptor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,6 +49,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * A replication-svc for api-svc's tests, on a real gRPC server on a loopback port: it records each call (method,
@@ -150,6 +165,62 @@ public final class FakeReplication extends ReplicationServiceImplBase implements
     @Override
     public void failover(FailoverRequest request, StreamObserver<FailoverResponse> observer) {
         respond("Failover", request, observer, FailoverResponse.getDefaultInstance());
+    }
+
+    @Override
+    public void listClusters(ListClustersRequest request, StreamObserver<ListClustersResponse> observer) {
+        respondComputed("ListClusters", request, observer, ListClustersResponse.getDefaultInstance());
+    }
+
+    @Override
+    public void getCluster(GetClusterRequest request, StreamObserver<GetClusterResponse> observer) {
+        respondComputed("GetCluster", request, observer, GetClusterResponse.getDefaultInstance());
+    }
+
+    @Override
+    public void enableCluster(EnableClusterRequest request, StreamObserver<EnableClusterResponse> observer) {
+        respondComputed("EnableCluster", request, observer, EnableClusterResponse.getDefaultInstance());
+    }
+
+    @Override
+    public void disableCluster(DisableClusterRequest request, StreamObserver<DisableClusterResponse> observer) {
+        respondComputed("DisableCluster", request, observer, DisableClusterResponse.getDefaultInstance());
+    }
+
+    @Override
+    public void workCleanup(WorkCleanupRequest request, StreamObserver<WorkCleanupResponse> observer) {
+        respondComputed("WorkCleanup", request, observer, WorkCleanupResponse.getDefaultInstance());
+    }
+
+    @Override
+    public void listFailovers(ListFailoversRequest request, StreamObserver<ListFailoversResponse> observer) {
+        respondComputed("ListFailovers", request, observer, ListFailoversResponse.getDefaultInstance());
+    }
+
+    @Override
+    public void getFailover(GetFailoverRequest request, StreamObserver<GetFailoverResponse> observer) {
+        respondComputed("GetFailover", request, observer, GetFailoverResponse.getDefaultInstance());
+    }
+
+    /**
+     * The next calls of {@code method} answer what {@code responder} computes from each request (e.g. one page per
+     * page token). Only the methods that answer through {@link #respondComputed} honour it.
+     */
+    public void answerWith(String method, Function<Message, ? extends Message> responder) {
+        scripted.put(method, responder);
+    }
+
+    /** As {@link #respond}, and a responder set with {@link #answerWith} answers first. */
+    @SuppressWarnings("unchecked")
+    private <R extends Message> void respondComputed(
+            String method, Message request, StreamObserver<R> observer, R empty) {
+        if (scripted.get(method) instanceof Function<?, ?> responder) {
+            calls.add(new Call(method, request, HEADERS.get()));
+            observer.onNext((R) ((Function<Message, ? extends Message>) responder).apply(request));
+            observer.onCompleted();
+            return;
+        }
+        respond(method, request, observer, empty);
     }
 
     @SuppressWarnings("unchecked")

@@ -6,6 +6,7 @@ import io.tandem.proto.v1.ReplicationStatus;
 import io.tandem.runtime.proto.StoredValues;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 
 /**
  * Values between the tandem.v1 messages and their REST spelling, shared by every view and controller (common.proto's
@@ -58,5 +59,18 @@ public final class RestValues {
     @Nullable
     public static String replicationStatus(ReplicationStatus status) {
         return status == ReplicationStatus.UNRECOGNIZED ? null : StoredValues.storedReplicationStatus(status);
+    }
+
+    /**
+     * A boolean written as text, in a query string or a body that takes strings: true/false, yes/no or 1/0, in any case
+     * (docs/openapi.yaml's BooleanString); null when {@code value} is none of them, for the caller's 400.
+     */
+    @Nullable
+    public static Boolean booleanString(String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "1" -> Boolean.TRUE;
+            case "false", "no", "0" -> Boolean.FALSE;
+            default -> null;
+        };
     }
 }

@@ -64,6 +64,20 @@ class FoundationHttpTest {
     }
 
     @Test
+    void discoveryAndTheOpenApiDocumentIgnoreTheVersionAskedFor() {
+        // cinderclient asks for its own maximum on GET / and must learn the server's range there, not get a 406.
+        Response root = api.bare("GET", "/").version("3.70").send();
+        assertEquals(300, root.status, root.body);
+        assertEquals(200, api.bare("GET", "/v3/").version("3.x").send().status);
+
+        Response openApi = api.bare("GET", "/openapi.yaml").version("3.70").send();
+        assertEquals(200, openApi.status, openApi.body);
+        assertTrue(openApi.header("Content-Type").startsWith("application/yaml"), openApi.header("Content-Type"));
+        assertTrue(openApi.body.contains("openapi: 3.0.3"), openApi.body.substring(0, 80));
+        assertTrue(openApi.body.contains("/v3/{project_id}/os-services/failover:"));
+    }
+
+    @Test
     void theVersionAskedForIsTheVersionServed() {
         assertHeaders(api.request("GET", "/v3/os-services").send(), "3.0");
         assertHeaders(api.request("GET", "/v3/os-services").version("3.7").send(), "3.7");

@@ -8,17 +8,17 @@ import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import io.tandem.api.errors.Faults;
 import io.tandem.api.http.FilterOrder;
+import io.tandem.api.http.PublicPaths;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * Authenticates every request except version discovery (which clients call before they have a token): a missing or
+ * Authenticates every request except the public paths ({@link PublicPaths}: version discovery and the OpenAPI
+ * document, which clients read before they have a token): a missing or
  * unknown token is 401 before any route runs, so controllers always find a {@link Caller}.
  */
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 public class AuthFilter implements Ordered {
     public static final String TOKEN_HEADER = "X-Auth-Token";
-    private static final Set<String> DISCOVERY = Set.of("/", "/v3", "/v3/");
 
     private final Authenticator authenticator;
 
@@ -29,7 +29,7 @@ public class AuthFilter implements Ordered {
     @RequestFilter
     @Nullable
     public HttpResponse<?> authenticate(HttpRequest<?> request) {
-        if (DISCOVERY.contains(request.getPath())) {
+        if (PublicPaths.contains(request.getPath())) {
             return null;
         }
         Optional<Caller> caller =

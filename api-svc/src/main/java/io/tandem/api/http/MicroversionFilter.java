@@ -21,7 +21,8 @@ import java.util.Locale;
  * <p>The header may list several services ({@code "compute 2.1, volume 3.26"}); only {@code volume} counts, and a
  * header without it means the minimum, as when it is absent (the microversion specification). {@code latest} is the
  * maximum. A malformed version is 400; one outside [MIN, MAX] is 406 with Cinder's message. Those two errors are
- * answered at the minimum version, the one in effect when none could be read.
+ * answered at the minimum version, the one in effect when none could be read. The public paths ({@link PublicPaths})
+ * ignore the header: a client learns the supported range there.
  */
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 public class MicroversionFilter implements Ordered {
@@ -31,6 +32,10 @@ public class MicroversionFilter implements Ordered {
     @RequestFilter
     @Nullable
     public HttpResponse<?> read(HttpRequest<?> request) {
+        if (PublicPaths.contains(request.getPath())) {
+            request.setAttribute(ApiVersion.ATTRIBUTE, ApiVersion.MIN);
+            return null;
+        }
         try {
             request.setAttribute(
                     ApiVersion.ATTRIBUTE, requested(request.getHeaders().get(HEADER)));

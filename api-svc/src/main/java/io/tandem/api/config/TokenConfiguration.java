@@ -16,8 +16,9 @@ import java.util.List;
  *     roles: [admin]
  * </pre>
  *
- * Environment variables cannot express a list of objects in Micronaut ({@code TANDEM_API_AUTH_TOKENS_0_TOKEN} binds
- * nothing): put the list in a YAML file and name it in {@code MICRONAUT_CONFIG_FILES}.
+ * In the environment: {@code TANDEM_API_AUTH_TOKENS_<i>__TOKEN}, {@code …__USER}, {@code …__PROJECT} and {@code
+ * …__ROLES} (comma-separated), with two underscores after the index (Micronaut's spelling of {@code [i].}); the system
+ * tests configure api-svc this way.
  */
 @EachProperty(value = "tandem.api.auth.tokens", list = true)
 public class TokenConfiguration {

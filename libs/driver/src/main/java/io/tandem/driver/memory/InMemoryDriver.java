@@ -12,7 +12,6 @@ import io.tandem.driver.VolumeDriver;
 import io.tandem.driver.VolumeLocation;
 import io.tandem.driver.VolumeSpec;
 import io.tandem.driver.VolumeSync;
-import io.tandem.driver.VolumeSyncFailure;
 import io.tandem.driver.VolumeUpdate;
 import io.tandem.driver.support.ActiveSite;
 import java.time.Instant;
@@ -48,14 +47,14 @@ import java.util.function.BooleanSupplier;
  * counts from when it is armed. Options arm faults on top of those a test armed, and several instances set up with
  * the same options in one JVM do not restart each other's counts. Unknown keys fail {@code doSetup}.
  *
- * <p>Replication, with the shared-filesystem driver's semantics and no data (one volume map serves every site, so a
- * copy exists wherever the volume exists): {@link #replicate} runs its faults once per call, then reports every
- * replicated volume that exists as synced with zero bytes and a missing one as a failure, stopping between volumes
- * once {@code keepGoing} answers false; it refuses unless this instance serves the primary. {@link #failover} runs its
- * faults once, validates the target as the shared-filesystem driver does ({@link ActiveSite#destination}) and
- * returns per volume {@code failed-over} (or {@code enabled} on failback to {@code default}) with the volume's
- * location, or {@code status = error} for a volume that is not replicated or does not exist; no per-volume cost beyond
- * a map lookup, so benchmarks measure the control plane. {@link #failoverCompleted} switches the site this instance
+ * <p>Replication, with the shared-filesystem driver's semantics and no data. Every replicated volume counts as copied
+ * to every site, whether or not this JVM's map holds it: in a cluster of volume-svc processes each member has its own
+ * map and never sees the volumes the others created. {@link #replicate} runs its faults once per call, then reports
+ * every replicated volume as synced with zero bytes, stopping between volumes once {@code keepGoing} answers false; it
+ * refuses unless this instance serves the primary. {@link #failover} runs its faults once, validates the target as the
+ * shared-filesystem driver does ({@link ActiveSite#destination}) and returns per volume {@code failed-over} (or
+ * {@code enabled} on failback to {@code default}) with the volume's location, or {@code status = error} for a volume
+ * that is not replicated; no per-volume cost, so benchmarks measure the control plane. {@link #failoverCompleted} switches the site this instance
  * reports in connection info. {@code updateHostReplication} still refuses.
  */
 public final class InMemoryDriver implements VolumeDriver {
@@ -129,7 +128,7 @@ public final class InMemoryDriver implements VolumeDriver {
 
     @Override
     public ReplicationReport replicate(List<VolumeSpec> volumes, BooleanSupplier keepGoing) {
-        InMemoryBackend shared = enter(Operation.REPLICATE, null);
+        enter(Operation.REPLICATE, null);
         ActiveSite current = site;
         if (!current.primary()) {
             throw new DriverException("Replication runs from the primary site only; this node serves site '"
@@ -137,7 +136,6 @@ public final class InMemoryDriver implements VolumeDriver {
         }
         Instant now = Instant.now();
         List<VolumeSync> synced = new ArrayList<>();
-        List<VolumeSyncFailure> failed = new ArrayList<>();
         for (VolumeSpec volume : volumes) {
             if (!keepGoing.getAsBoolean()) {
                 break;
@@ -145,15 +143,9 @@ public final class InMemoryDriver implements VolumeDriver {
             if (!volume.replicated()) {
                 continue;
             }
-            if (shared.exists(volume.id())) {
-                synced.add(new VolumeSync(volume.id(), 0, now));
-            } else {
-                failed.add(new VolumeSyncFailure(
-                        volume.id(),
-                        "Volume " + volume.id() + " does not exist on in-memory backend " + shared.name()));
-            }
+            synced.add(new VolumeSync(volume.id(), 0, now));
         }
-        return new ReplicationReport(synced, failed);
+        return new ReplicationReport(synced, List.of());
     }
 
     @Override
@@ -165,7 +157,7 @@ public final class InMemoryDriver implements VolumeDriver {
         List<VolumeUpdate> updates = new ArrayList<>(volumes.size());
         for (VolumeSpec volume : volumes) {
             updates.add(
-                    volume.replicated() && shared.exists(volume.id())
+                    volume.replicated()
                             ? new VolumeUpdate(volume.id(), null, replicationStatus, location(shared, volume.id()))
                             : new VolumeUpdate(volume.id(), VolumeUpdate.STATUS_ERROR, null, null));
         }

@@ -13,7 +13,6 @@ import io.tandem.driver.InvalidReplicationTargetException;
 import io.tandem.driver.ReplicationReport;
 import io.tandem.driver.VolumeSpec;
 import io.tandem.driver.VolumeSync;
-import io.tandem.driver.VolumeSyncFailure;
 import io.tandem.driver.VolumeUpdate;
 import io.tandem.testing.Eventually;
 import java.time.Duration;
@@ -66,24 +65,20 @@ class InMemoryReplicationTest {
     }
 
     @Test
-    void replicateReportsExistingVolumesSyncedWithZeroBytesAndMissingOnesFailed() {
+    void replicateReportsEveryReplicatedVolumeSyncedWithZeroBytesAlsoOnesAnotherMemberCreated() {
         VolumeSpec v1 = replicated("v1");
         VolumeSpec plain = new VolumeSpec("plain", 1, null, false);
         node1.createVolume(plain);
-        VolumeSpec missing = new VolumeSpec("missing", 1, null, true);
+        // Not in this JVM's map: in a cluster of processes another member created it.
+        VolumeSpec elsewhere = new VolumeSpec("elsewhere", 1, null, true);
 
-        ReplicationReport report = node1.replicate(List.of(v1, plain, missing), () -> true);
+        ReplicationReport report = node1.replicate(List.of(v1, plain, elsewhere), () -> true);
 
         assertEquals(
-                List.of("v1"),
+                List.of("v1", "elsewhere"),
                 report.synced().stream().map(VolumeSync::volumeId).toList());
         assertEquals(0, report.bytesCopied());
-        assertEquals(
-                List.of("missing"),
-                report.failed().stream().map(VolumeSyncFailure::volumeId).toList());
-        assertTrue(
-                report.failed().get(0).message().contains(BACKEND),
-                report.failed().get(0).message());
+        assertEquals(List.of(), report.failed());
         assertEquals(1, faults.calls(Operation.REPLICATE));
     }
 
@@ -109,18 +104,19 @@ class InMemoryReplicationTest {
         VolumeSpec v1 = replicated("v1");
         VolumeSpec plain = new VolumeSpec("plain", 1, null, false);
         node1.createVolume(plain);
-        VolumeSpec gone = new VolumeSpec("gone", 1, null, true);
+        // Not in this JVM's map (another member's process created it): replicated all the same.
+        VolumeSpec elsewhere = new VolumeSpec("elsewhere", 1, null, true);
 
-        FailoverResult result = node1.failover(List.of(v1, plain, gone), "site-b");
+        FailoverResult result = node1.failover(List.of(v1, plain, elsewhere), "site-b");
 
         assertEquals("site-b", result.activeBackendId());
         assertEquals(
                 List.of(
                         new VolumeUpdate("v1", null, "failed-over", "memory://" + BACKEND + "/v1"),
                         new VolumeUpdate("plain", "error", null, null),
-                        new VolumeUpdate("gone", "error", null, null)),
+                        new VolumeUpdate("elsewhere", null, "failed-over", "memory://" + BACKEND + "/elsewhere")),
                 result.volumeUpdates());
-        assertEquals(result, node2.failover(List.of(v1, plain, gone), "site-b"), "idempotent");
+        assertEquals(result, node2.failover(List.of(v1, plain, elsewhere), "site-b"), "idempotent");
         assertEquals("default", node1.initializeConnection(v1).data().get("site"), "failover alone moves nothing");
 
         node1.failoverCompleted("site-b");

@@ -4,7 +4,7 @@
 #
 #   scripts/ensure-deps.sh [GROUP...]      default group: run
 #     build    JDK 17+, Maven, make
-#     run      build + etcd (etcd-server, etcd-client), PostgreSQL server binaries, curl   (make run)
+#     run      build + etcd (etcd-server, etcd-client), PostgreSQL server binaries, curl, jq (make run)
 #     test     run + compose + cinder                                                      (make test, .ci/run)
 #     compose  docker-compose (Debian's 1.29, to validate docker-compose.yml; no Docker engine needed)
 #     cinder   python3-cinderclient: the `cinder` CLI, the reference client the REST system tests run against api-svc
@@ -60,6 +60,7 @@ check() {
         have etcdctl || missing+=(etcd-client)
         have_pg_server || missing+=(postgresql)
         have curl || missing+=(curl)
+        have jq || missing+=(jq) # the README's REST walkthrough and smoke-run read JSON with it
     fi
     if $want_compose; then
         have docker-compose || missing+=(docker-compose)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make run`, checked end to end: brings the stack up exactly as `make run` does (in the background), checks that
-# every service answers its health check, fails the demo cluster over to its target and back with bin/tandem, then
-# stops it with `make stop` and checks nothing is left running.
+# every service answers its health check, fails the demo cluster over to its target and back with bin/tandem, walks
+# the README's REST walkthrough with curl, then stops it with `make stop` and checks nothing is left running.
 # Used by CI after `make test`, so the front door cannot break unnoticed. Build first (make build / make test).
 set -euo pipefail
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -62,6 +62,44 @@ if ((!failed)); then
             break
         fi
     done
+fi
+
+# The README's REST walkthrough, with curl and jq against api-svc: a volume, the clusters at 3.26, a failover and a
+# failback through os-services/failover (202, then polling the cluster), freeze and thaw.
+rest() { # METHOD PATH [BODY] -> prints "<status> <body>"
+    curl -s -m 30 -X "$1" "http://127.0.0.1:${SVC_PORT[api]}/v3/demo$2" -H 'X-Auth-Token: admin:demo' \
+        -H 'Content-Type: application/json' -H 'OpenStack-API-Version: volume 3.26' ${3:+-d "$3"} -w ' %{http_code}'
+}
+expect() { # WHAT EXPECTED-STATUS OUTPUT-OF-rest
+    local code=${3##* }
+    if [[ $code != "$2" ]]; then
+        warn "REST $1: expected $2, got $code: ${3% *}"
+        failed=1
+        return 1
+    fi
+    say "REST $1 -> $code"
+}
+await_cluster() { # REPLICATION-STATUS: polls cluster show for up to 60 s
+    local deadline=$((SECONDS + 60)) status
+    while ((SECONDS < deadline)); do
+        status=$(rest GET '/clusters/cluster1@fs1?binary=cinder-volume')
+        [[ $(jq -r .cluster.replication_status <<<"${status% *}") == "$1" ]] && { say "REST cluster is $1"; return 0; }
+        sleep 0.5
+    done
+    warn "REST: cluster1@fs1 not $1 after 60 s: ${status% *}"
+    failed=1
+    return 1
+}
+if ((!failed)); then
+    expect "create a volume" 202 "$(rest POST /volumes '{"volume":{"size":1,"name":"smoke"}}')" &&
+        expect "clusters detail at 3.26" 200 "$(rest GET /clusters/detail)" &&
+        expect "fail over" 202 "$(rest PUT /os-services/failover '{"cluster":"cluster1@fs1","backend_id":"secondary"}')" &&
+        await_cluster failed-over &&
+        expect "fail back" 202 "$(rest PUT /os-services/failover '{"cluster":"cluster1@fs1","backend_id":"default"}')" &&
+        await_cluster enabled &&
+        expect "freeze" 200 "$(rest PUT /os-services/freeze '{"cluster":"cluster1@fs1"}')" &&
+        expect "thaw" 200 "$(rest PUT /os-services/thaw '{"cluster":"cluster1@fs1"}')" &&
+        expect "the failover journal" 200 "$(rest GET '/tandem/failovers?limit=1')"
 fi
 
 scripts/stop.sh >/dev/null

@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * {@code make bench [N=200] [C=20] [LIST=10000]}: creates per second and request-to-available latency through
- * scheduler-svc to two volume-svc nodes per driver (in-memory, then shared-filesystem on a site directory both nodes
+ * scheduler-svc to two volume-svc nodes per driver (and through api-svc's REST facade at concurrency 8 and 32) (in-memory, then shared-filesystem on a site directory both nodes
  * share), and the time of ListVolumes pages of 1000 at LIST volumes. Everything runs on this machine: a private
  * PostgreSQL and etcd, the services as processes from their packaged jars. Not a test: it asserts nothing, it prints.
  *
@@ -45,6 +45,7 @@ public final class Bench {
         try (BenchStack stack = new BenchStack(top, logs)) {
             long started = System.nanoTime();
             ServiceLauncher scheduler = stack.startScheduler();
+            ServiceLauncher api = stack.startApi(scheduler, stack.startReplication());
             Path site = stack.directory("fs-site");
             List<ServiceLauncher> nodes = List.of(
                     stack.startNode("mem1", "mem@bench", "mem", Map.of("TANDEM_VOLUME_DRIVER", "in-memory")),
@@ -56,7 +57,7 @@ public final class Bench {
             }
             System.out.printf(Locale.ROOT, "stack up in %.1f s%n", (System.nanoTime() - started) / 1e9);
 
-            CreateLoad load = new CreateLoad(scheduler.channel(), stack.dataSource());
+            CreateLoad load = new CreateLoad(CreateLoad.grpc(scheduler.channel()), stack.dataSource());
             List<CreateLoad.Result> results = new ArrayList<>();
             for (String[] driver : new String[][] {{"in-memory", "mem@bench"}, {"shared-filesystem", "fs@bench"}}) {
                 stack.onlyClusterTakingCreates(driver[1]);
@@ -67,6 +68,14 @@ public final class Bench {
                             + " driver during the warm-up; see the logs in " + logs);
                 }
                 results.add(load.run(driver[0], "bench-" + driver[0], creates, concurrency));
+            }
+            // The same creates through api-svc's REST facade (POST /v3/bench/volumes), in-memory driver.
+            stack.onlyClusterTakingCreates("mem@bench");
+            RestClient rest = new RestClient(api.port());
+            CreateLoad overRest = new CreateLoad(project -> rest.createVolume(), stack.dataSource());
+            overRest.run("warm-up", "bench", Math.min(creates, WARM_UP), 8);
+            for (int restConcurrency : new int[] {8, 32}) {
+                results.add(overRest.run("REST in-memory", "bench", creates, restConcurrency));
             }
             printCreates(results);
 

@@ -67,6 +67,16 @@ final class BenchStack implements AutoCloseable {
         return replication;
     }
 
+    /** Starts api-svc (noauth) in front of {@code scheduler} and {@code replication} and waits for it. */
+    ServiceLauncher startApi(ServiceLauncher scheduler, ServiceLauncher replication) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("TANDEM_API_SCHEDULER_ADDRESS", "127.0.0.1:" + scheduler.port());
+        env.put("TANDEM_API_REPLICATION_ADDRESS", "127.0.0.1:" + replication.port());
+        ServiceLauncher api = start("api", "api-svc", "tandem-api.jar", "api", env);
+        api.awaitHttpReady(START_DEADLINE);
+        return api;
+    }
+
     /** Starts volume node {@code <node>@<backend>} of {@code cluster} with {@code extra} settings; does not wait. */
     ServiceLauncher startNode(String node, String cluster, String backend, Map<String, String> extra) {
         Map<String, String> env = new LinkedHashMap<>();
@@ -114,6 +124,9 @@ final class BenchStack implements AutoCloseable {
         env.put("TANDEM_ETCD_PREFIX", "/bench");
         env.put("TANDEM_ETCD_STARTUP_TIMEOUT", "120s");
         env.put("TANDEM_SERVICE_HOST", host);
+        if (module.equals("api-svc")) {
+            env.put("MICRONAUT_SERVER_PORT", String.valueOf(port)); // REST only; the others listen for gRPC
+        }
         env.putAll(extra);
         ServiceLauncher process = ServiceLauncher.launch(name, top, module, jar, port, env, logs);
         processes.add(process);

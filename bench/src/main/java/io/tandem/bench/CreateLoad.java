@@ -26,7 +26,7 @@ import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 
 /**
- * N creates at concurrency C, each measured from the CreateVolume request to the moment its row is seen available:
+ * N creates at concurrency C (through gRPC or REST), each measured from the create request to the moment its row is seen available:
  * C workers each create one volume and wait for it before the next. Completion is observed by polling the volumes
  * table every {@link #POLL} (one query for every pending volume), not through the scheduler, so that the observation
  * adds no load to what is measured; latencies are therefore up to one poll interval late.
@@ -59,7 +59,13 @@ final class CreateLoad {
         }
     }
 
-    private final Channel scheduler;
+    /** Sends one create and returns the new volume's id as the API answered it (status creating). */
+    @FunctionalInterface
+    interface Creator {
+        UUID create(String project) throws Exception;
+    }
+
+    private final Creator creator;
     private final DataSource dataSource;
     private final Map<UUID, CompletableFuture<Completion>> pending = new ConcurrentHashMap<>();
     private final Map<String, Integer> reasons = new ConcurrentHashMap<>();
@@ -67,9 +73,21 @@ final class CreateLoad {
 
     private record Completion(String status, String reason, long seenNanos) {}
 
-    CreateLoad(Channel scheduler, DataSource dataSource) {
-        this.scheduler = scheduler;
+    CreateLoad(Creator creator, DataSource dataSource) {
+        this.creator = creator;
         this.dataSource = dataSource;
+    }
+
+    /** Creates through SchedulerService.CreateVolume on {@code scheduler}. */
+    static Creator grpc(Channel scheduler) {
+        SchedulerServiceBlockingStub stub = SchedulerServiceGrpc.newBlockingStub(scheduler);
+        return project -> UUID.fromString(stub.withDeadlineAfter(60, TimeUnit.SECONDS)
+                .createVolume(CreateVolumeRequest.newBuilder()
+                        .setProjectId(project)
+                        .setSizeGb(1)
+                        .build())
+                .getVolume()
+                .getId());
     }
 
     Result run(String label, String project, int creates, int concurrency) throws Exception {
@@ -86,9 +104,8 @@ final class CreateLoad {
         List<Future<?>> done = new ArrayList<>();
         for (int w = 0; w < concurrency; w++) {
             done.add(workers.submit(() -> {
-                SchedulerServiceBlockingStub stub = SchedulerServiceGrpc.newBlockingStub(scheduler);
                 while (next.getAndIncrement() < creates) {
-                    one(stub, project, latencies, failures);
+                    one(project, latencies, failures);
                 }
                 return null;
             }));
@@ -104,17 +121,11 @@ final class CreateLoad {
                 label, creates, concurrency, wall, List.copyOf(latencies), failures.get(), Map.copyOf(reasons));
     }
 
-    private void one(SchedulerServiceBlockingStub stub, String project, List<Long> latencies, AtomicInteger failures) {
+    private void one(String project, List<Long> latencies, AtomicInteger failures) {
         long sent = System.nanoTime();
         UUID id = null;
         try {
-            id = UUID.fromString(stub.withDeadlineAfter(60, TimeUnit.SECONDS)
-                    .createVolume(CreateVolumeRequest.newBuilder()
-                            .setProjectId(project)
-                            .setSizeGb(1)
-                            .build())
-                    .getVolume()
-                    .getId());
+            id = creator.create(project);
             CompletableFuture<Completion> completion = new CompletableFuture<>();
             pending.put(id, completion);
             Completion result = completion.get(VOLUME_DEADLINE.toSeconds(), TimeUnit.SECONDS);

@@ -33,8 +33,9 @@ final class FailoverBench {
                 logs);
         try (BenchStack stack = new BenchStack(top, logs)) {
             long started = System.nanoTime();
-            stack.startScheduler();
+            ServiceLauncher scheduler = stack.startScheduler();
             ServiceLauncher replication = stack.startReplication();
+            ServiceLauncher api = stack.startApi(scheduler, replication);
             Map<String, Integer> clusters = new LinkedHashMap<>();
             List<ServiceLauncher> nodes = new ArrayList<>();
             for (int members : MEMBERS) {
@@ -64,9 +65,44 @@ final class FailoverBench {
                 }
             }
             print(results);
+            restFailover(new RestClient(api.port()), timing);
         }
         IdleReplication.run(logs.resolve("idle-replication"));
     }
+
+    /**
+     * The same failover through api-svc, as an operator's script does it: PUT os-services/failover (202), then poll
+     * the journal route until the row is final. 1,000 volumes on the 3-member cluster, there and back.
+     */
+    private static void restFailover(RestClient rest, FailoverTiming timing) throws java.io.IOException {
+        String cluster = "fo3@bench";
+        timing.replaceVolumes(cluster, "fo3-1@mem", 1_000);
+        System.out.printf(Locale.ROOT, "%nREST (PUT /v3/bench/os-services/failover, then GET tandem/failovers)%n");
+        for (String backendId : new String[] {"secondary", "default"}) {
+            try {
+                String before = rest.newestFailover(cluster)[0];
+                long started = System.nanoTime();
+                rest.failover(cluster, backendId);
+                String[] row = rest.newestFailover(cluster);
+                while (row[0].equals(before) || !FINAL.contains(row[1])) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+                    row = rest.newestFailover(cluster);
+                }
+                System.out.printf(
+                        Locale.ROOT,
+                        "3 members, 1000 volumes, %-9s %-10s %8.1f ms%n",
+                        backendId.equals("default") ? "failback" : "failover",
+                        row[1],
+                        (System.nanoTime() - started) / 1e6);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static final java.util.Set<String> FINAL =
+            java.util.Set.of("completed", "completed-with-fenced-members", "failed", "reverted");
 
     private static void print(List<FailoverTiming.Timing> results) {
         System.out.printf(

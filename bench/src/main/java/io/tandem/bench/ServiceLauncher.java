@@ -105,6 +105,35 @@ final class ServiceLauncher implements AutoCloseable {
         throw new IllegalStateException(name + " not ready after " + deadline + "; see " + log);
     }
 
+    /** For api-svc, which serves REST only: waits until {@code GET /} answers 300 (version discovery). */
+    void awaitHttpReady(Duration deadline) {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpRequest probe = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + "/"))
+                .timeout(Duration.ofSeconds(2))
+                .build();
+        long end = System.nanoTime() + deadline.toNanos();
+        while (System.nanoTime() - end < 0) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
+            }
+            try {
+                if (http.send(probe, java.net.http.HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 300) {
+                    return;
+                }
+            } catch (IOException e) {
+                // still starting
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for " + name, e);
+            }
+            LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+        }
+        throw new IllegalStateException(name + " not ready after " + deadline + "; see " + log);
+    }
+
     /** SIGTERM, then SIGKILL if it is still there 10 s later. */
     @Override
     public void close() {

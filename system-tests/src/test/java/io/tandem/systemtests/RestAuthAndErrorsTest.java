@@ -87,7 +87,7 @@ class RestAuthAndErrorsTest {
                 Optional.of("Volume " + unknownId + " could not be found."),
                 notFound.faultMessage(),
                 notFound.toString());
-        Rest.Response unknownCluster = rest.get("/v3/P/clusters/nope@mem", "3.26");
+        Rest.Response unknownCluster = rest.get("/v3/P/clusters/nope@fs", "3.26");
         assertEquals(404, unknownCluster.status(), unknownCluster.toString());
 
         Rest.Response wrongMethod = rest.delete("/v3/P/os-services", "3.26");

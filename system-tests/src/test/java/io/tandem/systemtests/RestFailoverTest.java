@@ -25,7 +25,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The REST issue's operator scenarios over real HTTP against the whole system (RestStack: scheduler, replication, the
- * replicated in-memory cluster {@value RestStack#CLUSTER} of three members, api-svc in noauth mode): create a volume;
+ * replicated cluster {@value RestStack#CLUSTER} of three members, api-svc in noauth mode): create a volume;
  * list clusters and services with the replication fields at 3.26 and without them at 3.25; fail the cluster over to
  * {@value RestStack#SECONDARY}, poll cluster show until it is failed over, fail it back to {@code default}; freeze and
  * thaw; then the same through Debian's {@code cinder} client. Each test leaves the cluster as it found it (enabled,
@@ -39,7 +39,7 @@ class RestFailoverTest {
     private static final String CLUSTER = RestStack.CLUSTER;
     private static final String SECONDARY = RestStack.SECONDARY;
     private static final String CLUSTER_SHOW = V + "/clusters/" + CLUSTER + "?binary=cinder-volume";
-    private static final Set<String> MEMBERS = Set.of("r1@mem", "r2@mem", "r3@mem");
+    private static final Set<String> MEMBERS = Set.of("r1@fs", "r2@fs", "r3@fs");
     private static final Set<String> REPLICATION_FIELDS = Set.of("replication_status", "frozen", "active_backend_id");
     private static final String FROZEN_MESSAGE = "Modification operations are not allowed on frozen storage backends.";
 
@@ -232,12 +232,12 @@ class RestFailoverTest {
         assertEquals(400, thawTwice.status(), thawTwice.toString());
 
         // A member's host stands for its whole cluster (as in Cinder), at every microversion.
-        Rest.Response byHost = rest.put(V + "/os-services/freeze", Map.of("host", "r2@mem"), "3.0");
+        Rest.Response byHost = rest.put(V + "/os-services/freeze", Map.of("host", "r2@fs"), "3.0");
         assertEquals(200, byHost.status(), byHost.toString());
         assertTrue(
                 clusterShow("3.26").path("frozen").asBoolean(false),
                 clusterShow("3.26").toString());
-        Rest.Response thawByHost = rest.put(V + "/os-services/thaw", Map.of("host", "r3@mem"), "3.0");
+        Rest.Response thawByHost = rest.put(V + "/os-services/thaw", Map.of("host", "r3@fs"), "3.0");
         assertEquals(200, thawByHost.status(), thawByHost.toString());
         assertFalse(
                 clusterShow("3.26").path("frozen").asBoolean(true),
@@ -258,7 +258,7 @@ class RestFailoverTest {
         assertEquals(400, host325.status(), "cluster refused at 3.25: " + host325);
         Rest.Response freeze325 = rest.put(V + "/os-services/freeze", Map.of("cluster", CLUSTER), "3.25");
         assertEquals(400, freeze325.status(), "cluster refused at 3.25: " + freeze325);
-        Rest.Response both = rest.put(V + "/os-services/freeze", Map.of("cluster", CLUSTER, "host", "r1@mem"), "3.26");
+        Rest.Response both = rest.put(V + "/os-services/freeze", Map.of("cluster", CLUSTER, "host", "r1@fs"), "3.26");
         assertEquals(400, both.status(), both.toString());
         assertEquals(
                 Optional.of("Invalid input received: One and only one of cluster and host must be set."),
@@ -266,11 +266,11 @@ class RestFailoverTest {
                 both.toString());
 
         Rest.Response unknown =
-                rest.put(V + "/os-services/failover", Map.of("cluster", "nope@mem", "backend_id", SECONDARY), "3.26");
+                rest.put(V + "/os-services/failover", Map.of("cluster", "nope@fs", "backend_id", SECONDARY), "3.26");
         assertEquals(400, unknown.status(), unknown.toString());
-        Rest.Response unknownFreeze = rest.put(V + "/os-services/freeze", Map.of("cluster", "nope@mem"), "3.26");
+        Rest.Response unknownFreeze = rest.put(V + "/os-services/freeze", Map.of("cluster", "nope@fs"), "3.26");
         assertEquals(400, unknownFreeze.status(), unknownFreeze.toString());
-        Rest.Response unknownShow = rest.get(V + "/clusters/nope@mem?binary=cinder-volume", "3.26");
+        Rest.Response unknownShow = rest.get(V + "/clusters/nope@fs?binary=cinder-volume", "3.26");
         assertEquals(404, unknownShow.status(), unknownShow.toString());
 
         JsonNode cluster = clusterShow("3.26");
@@ -325,7 +325,7 @@ class RestFailoverTest {
     @Order(9)
     void theCinderClientFailsOverFreezesAndThawsAHost() {
         Cinder cinder = system.cinder(PROJECT);
-        cinder.run("failover-host", "r1@mem", "--backend_id", SECONDARY).assertOk();
+        cinder.run("failover-host", "r1@fs", "--backend_id", SECONDARY).assertOk();
         awaitCluster(
                 "failed-over to " + SECONDARY + " by cinder failover-host",
                 c -> c.path("replication_status").asText().equals("failed-over")
@@ -339,13 +339,13 @@ class RestFailoverTest {
                     .allMatch(m -> "failed-over".equals(status.get(m)) && SECONDARY.equals(backend.get(m)));
         });
 
-        cinder.run("failover-host", "r2@mem", "--backend_id", "default").assertOk();
+        cinder.run("failover-host", "r2@fs", "--backend_id", "default").assertOk();
         awaitCluster(
                 "failed back by cinder failover-host",
                 c -> c.path("replication_status").asText().equals("enabled")
                         && c.path("active_backend_id").isNull());
 
-        cinder.run("freeze-host", "r3@mem").assertOk();
+        cinder.run("freeze-host", "r3@fs").assertOk();
         assertTrue(clusterShow("3.26").path("frozen").asBoolean(false), "freeze-host froze the cluster");
         Cinder.Result frozen = cinder.run("service-list", "--withreplication", "--binary", "cinder-volume")
                 .assertOk();
@@ -353,11 +353,11 @@ class RestFailoverTest {
         for (String member : MEMBERS) {
             assertEquals("True", frozenByHost.get(member), frozen.toString());
         }
-        Cinder.Result twice = cinder.run("freeze-host", "r3@mem");
+        Cinder.Result twice = cinder.run("freeze-host", "r3@fs");
         assertTrue(twice.exitCode() != 0, "freezing a frozen host fails: " + twice);
         assertTrue(twice.stderr().contains("(HTTP 400)"), twice.toString());
 
-        cinder.run("thaw-host", "r1@mem").assertOk();
+        cinder.run("thaw-host", "r1@fs").assertOk();
         assertFalse(clusterShow("3.26").path("frozen").asBoolean(true), "thaw-host thawed the cluster");
     }
 

@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * The whole system behind api-svc, as real processes on one {@link Stack}: scheduler-svc, replication-svc, the
- * replicated cluster {@value #CLUSTER} of three in-memory volume nodes ({@code r1..r3@mem}, one replication target
- * with backend id {@value #SECONDARY} at {@code memory://secondary}), and api-svc in {@code noauth} mode pointing at
+ * replicated cluster {@value #CLUSTER} of three volume nodes ({@code r1..r3@fs}) on the shared-filesystem driver, one
+ * replication target with backend id {@value #SECONDARY}, and api-svc in {@code noauth} mode pointing at
  * the two gRPC services. Optionally a second api-svc in {@code token} mode with {@link #TOKENS}.
  *
  * <pre>{@code
@@ -22,8 +22,8 @@ import java.util.Map;
  * }</pre>
  */
 final class RestStack implements AutoCloseable {
-    static final String CLUSTER = "rest@mem";
-    static final String BACKEND = "mem";
+    static final String CLUSTER = "rest@fs";
+    static final String BACKEND = "fs";
     static final List<String> NODES = List.of("r1", "r2", "r3");
     static final String SECONDARY = "secondary";
     /** Seven JVMs start at once on two cores; each takes 4–8 s alone, so allow for a slow machine. */
@@ -107,12 +107,16 @@ final class RestStack implements AutoCloseable {
         }
     }
 
-    /** Node {@code <node>@mem} of {@value #CLUSTER}: in-memory driver, one target {@value #SECONDARY}. */
+    /** Node {@code <node>@fs} of {@value #CLUSTER}: shared-filesystem driver, one target {@value #SECONDARY}. */
     private static ServiceProcess startNode(Stack stack, String name, String node) {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("TANDEM_VOLUME_DRIVER", "in-memory");
+        // The shared-filesystem driver: one backend every member sees, as in production, so any member can extend or
+        // delete what another created (in-memory members, being processes, would each hold their own volumes).
+        env.put("TANDEM_VOLUME_DRIVER", "shared-filesystem");
         env.put("TANDEM_VOLUME_REPLICATION_TARGETS_0__BACKEND_ID", SECONDARY);
-        env.put("TANDEM_VOLUME_REPLICATION_TARGETS_0__LOCATION", "memory://" + SECONDARY);
+        env.put(
+                "TANDEM_VOLUME_REPLICATION_TARGETS_0__LOCATION",
+                stack.siteDirectory(CLUSTER + "-" + SECONDARY).toString());
         env.put("TANDEM_VOLUME_REPLICATION_INTERVAL", "300ms");
         return stack.startVolumeNode(name, node, CLUSTER, BACKEND, env);
     }
@@ -134,7 +138,7 @@ final class RestStack implements AutoCloseable {
         return replication;
     }
 
-    /** The volume nodes by name (r1, r2, r3); their hosts are {@code <name>@mem}. */
+    /** The volume nodes by name (r1, r2, r3); their hosts are {@code <name>@fs}. */
     Map<String, ServiceProcess> nodes() {
         return nodes;
     }

@@ -18,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,6 +61,24 @@ public final class ApiServer implements AutoCloseable {
 
     public static ApiServer start(String replicationAddress) {
         return start(replicationAddress, Map.of());
+    }
+
+    /** A server in token mode that knows {@code tokens} and no other. */
+    public static ApiServer startWithTokens(String replicationAddress, Token... tokens) {
+        return start(
+                replicationAddress,
+                Map.of(
+                        "tandem.api.auth.strategy",
+                        "token",
+                        "tandem.api.auth.tokens",
+                        Arrays.stream(tokens).map(Token::properties).toList()));
+    }
+
+    /** A token of token mode: who presents it, in which project, with which role. */
+    public record Token(String token, String user, String project, String role) {
+        private Map<String, Object> properties() {
+            return Map.of("token", token, "user", user, "project", project, "roles", List.of(role));
+        }
     }
 
     /** A request as admin in noauth mode (X-Auth-Token admin:p1), without a version header. */

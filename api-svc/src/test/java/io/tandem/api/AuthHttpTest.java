@@ -5,66 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tandem.api.ApiServer.Response;
+import io.tandem.api.ApiServer.Token;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Both auth strategies over HTTP: who gets in (401), who may do what (403), and who the backends are told. */
-class AuthHttpTest {
-    private static FakeReplication fake;
-    private static ApiServer noauth;
-    private static ApiServer tokens;
+class AuthHttpTest extends AgainstFakeBackend<FakeReplication> {
+    private final ApiServer tokens = startWithTokens(
+            new Token("adm-secret", "root", "ops", "admin"), new Token("mem-secret", "bob", "p2", "member"));
 
-    @BeforeAll
-    static void start() {
-        fake = new FakeReplication();
-        noauth = ApiServer.start(fake.address());
-        tokens = ApiServer.start(
-                fake.address(),
-                Map.of(
-                        "tandem.api.auth.strategy",
-                        "token",
-                        "tandem.api.auth.tokens",
-                        List.of(
-                                Map.of(
-                                        "token",
-                                        "adm-secret",
-                                        "user",
-                                        "root",
-                                        "project",
-                                        "ops",
-                                        "roles",
-                                        List.of("admin")),
-                                Map.of(
-                                        "token",
-                                        "mem-secret",
-                                        "user",
-                                        "bob",
-                                        "project",
-                                        "p2",
-                                        "roles",
-                                        List.of("member")))));
-    }
-
-    @AfterAll
-    static void stop() {
-        noauth.close();
-        tokens.close();
-        fake.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        fake.reset();
+    AuthHttpTest() {
+        super(new FakeReplication());
     }
 
     @Test
     void noauthNeedsAUserProjectTokenAndMakesAnAdmin() {
-        assertEquals(401, noauth.bare("GET", "/v3/p1/os-services").send().status);
-        Response ok = noauth.bare("GET", "/v3/p9/os-services")
+        assertEquals(401, api.bare("GET", "/v3/p1/os-services").send().status);
+        Response ok = api.bare("GET", "/v3/p9/os-services")
                 .header("X-Auth-Token", "alice:p9")
                 .send();
         assertEquals(200, ok.status);

@@ -1,17 +1,6 @@
 package io.tandem.api;
 
-import com.google.protobuf.Message;
-import io.grpc.Context;
-import io.grpc.Contexts;
-import io.grpc.Grpc;
-import io.grpc.InsecureServerCredentials;
-import io.grpc.Metadata;
-import io.grpc.Server;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallHandler;
-import io.grpc.ServerInterceptor;
-import io.grpc.ServerInterceptors;
-import io.grpc.Status;
+import io.grpc.BindableService;
 import io.grpc.stub.StreamObserver;
 import io.tandem.proto.v1.CreateVolumeRequest;
 import io.tandem.proto.v1.CreateVolumeResponse;
@@ -24,37 +13,12 @@ import io.tandem.proto.v1.GetVolumeResponse;
 import io.tandem.proto.v1.ListVolumesRequest;
 import io.tandem.proto.v1.ListVolumesResponse;
 import io.tandem.proto.v1.SchedulerServiceGrpc.SchedulerServiceImplBase;
-import io.tandem.runtime.grpc.EndpointInterceptor;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
- * A scheduler-svc for api-svc's tests of the volume routes, built as {@link FakeReplication}: a real gRPC server on a
- * loopback port that records each call (method, request, metadata) and answers what the test scripted for the method,
- * a response or a status, else the method's empty response. Wrapped in the runtime's EndpointInterceptor, as the real
- * services are, so its errors carry the request id in their trailers exactly as theirs do.
+ * A scheduler-svc for api-svc's tests of the volume routes: each of its RPCs records the call and answers what the
+ * test scripted (see {@link ScriptedBackend}).
  */
-public final class FakeScheduler extends SchedulerServiceImplBase implements AutoCloseable {
-    /** One call as the fake received it. */
-    public record Call(String method, Message request, Metadata headers) {
-        public String header(String name) {
-            return headers.get(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER));
-        }
-    }
-
-    private static final Context.Key<Metadata> HEADERS = Context.key("headers");
-
-    private final List<Call> calls = new CopyOnWriteArrayList<>();
-    private final Map<String, Object> scripted = new ConcurrentHashMap<>();
-    private final CountDownLatch never = new CountDownLatch(1);
-    private final Server server;
-
+public final class FakeScheduler extends ScriptedBackend {
     /** On a free port. */
     public FakeScheduler() {
         this(0);
@@ -62,112 +26,38 @@ public final class FakeScheduler extends SchedulerServiceImplBase implements Aut
 
     /** On {@code port} (a test that starts the backend after api-svc). */
     public FakeScheduler(int port) {
-        ServerInterceptor capture = new ServerInterceptor() {
-            @Override
-            public <Q, R> ServerCall.Listener<Q> interceptCall(
-                    ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-                return Contexts.interceptCall(Context.current().withValue(HEADERS, headers), call, headers, next);
-            }
-        };
-        try {
-            server = Grpc.newServerBuilderForPort(port, InsecureServerCredentials.create())
-                    .addService(ServerInterceptors.intercept(this, capture, new EndpointInterceptor()))
-                    .build()
-                    .start();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        super(port);
+    }
+
+    @Override
+    protected BindableService rpcs() {
+        return new Rpcs();
+    }
+
+    private final class Rpcs extends SchedulerServiceImplBase {
+        @Override
+        public void createVolume(CreateVolumeRequest request, StreamObserver<CreateVolumeResponse> observer) {
+            respond("CreateVolume", request, observer, CreateVolumeResponse.getDefaultInstance());
         }
-    }
 
-    public String address() {
-        return "127.0.0.1:" + server.getPort();
-    }
-
-    /** The next calls of {@code method} (e.g. "CreateVolume") answer {@code response}. */
-    public void answer(String method, Message response) {
-        scripted.put(method, response);
-    }
-
-    /** The next calls of {@code method} fail with {@code status}. */
-    public void fail(String method, Status status) {
-        scripted.put(method, status);
-    }
-
-    /** The next calls of {@code method} never answer (until close): the caller's deadline decides. */
-    public void hang(String method) {
-        scripted.put(method, never);
-    }
-
-    public List<Call> calls() {
-        return List.copyOf(calls);
-    }
-
-    public List<Call> calls(String method) {
-        return calls.stream().filter(c -> c.method().equals(method)).toList();
-    }
-
-    /** The one call of {@code method}; fails the test when there were none or several. */
-    public Call only(String method) {
-        List<Call> matching = calls(method);
-        if (matching.size() != 1) {
-            throw new AssertionError("expected one " + method + " call, got " + matching.size() + ": " + calls);
+        @Override
+        public void getVolume(GetVolumeRequest request, StreamObserver<GetVolumeResponse> observer) {
+            respond("GetVolume", request, observer, GetVolumeResponse.getDefaultInstance());
         }
-        return matching.get(0);
-    }
 
-    public void reset() {
-        calls.clear();
-        scripted.clear();
-    }
-
-    @Override
-    public void createVolume(CreateVolumeRequest request, StreamObserver<CreateVolumeResponse> observer) {
-        respond("CreateVolume", request, observer, CreateVolumeResponse.getDefaultInstance());
-    }
-
-    @Override
-    public void getVolume(GetVolumeRequest request, StreamObserver<GetVolumeResponse> observer) {
-        respond("GetVolume", request, observer, GetVolumeResponse.getDefaultInstance());
-    }
-
-    @Override
-    public void listVolumes(ListVolumesRequest request, StreamObserver<ListVolumesResponse> observer) {
-        respond("ListVolumes", request, observer, ListVolumesResponse.getDefaultInstance());
-    }
-
-    @Override
-    public void deleteVolume(DeleteVolumeRequest request, StreamObserver<DeleteVolumeResponse> observer) {
-        respond("DeleteVolume", request, observer, DeleteVolumeResponse.getDefaultInstance());
-    }
-
-    @Override
-    public void extendVolume(ExtendVolumeRequest request, StreamObserver<ExtendVolumeResponse> observer) {
-        respond("ExtendVolume", request, observer, ExtendVolumeResponse.getDefaultInstance());
-    }
-
-    @SuppressWarnings("unchecked")
-    private <R extends Message> void respond(String method, Message request, StreamObserver<R> observer, R empty) {
-        calls.add(new Call(method, request, HEADERS.get()));
-        Object answer = scripted.getOrDefault(method, empty);
-        if (answer == never) {
-            return;
+        @Override
+        public void listVolumes(ListVolumesRequest request, StreamObserver<ListVolumesResponse> observer) {
+            respond("ListVolumes", request, observer, ListVolumesResponse.getDefaultInstance());
         }
-        if (answer instanceof Status status) {
-            observer.onError(status.asRuntimeException());
-            return;
-        }
-        observer.onNext((R) answer);
-        observer.onCompleted();
-    }
 
-    @Override
-    public void close() {
-        never.countDown();
-        server.shutdownNow();
-        try {
-            server.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        @Override
+        public void deleteVolume(DeleteVolumeRequest request, StreamObserver<DeleteVolumeResponse> observer) {
+            respond("DeleteVolume", request, observer, DeleteVolumeResponse.getDefaultInstance());
+        }
+
+        @Override
+        public void extendVolume(ExtendVolumeRequest request, StreamObserver<ExtendVolumeResponse> observer) {
+            respond("ExtendVolume", request, observer, ExtendVolumeResponse.getDefaultInstance());
         }
     }
 }

@@ -15,9 +15,6 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,25 +22,9 @@ import org.junit.jupiter.api.Test;
  * on every response, Cinder's fault bodies for every kind of error, strict bodies, request ids and the backends'
  * failures. os-services serves as the route under test.
  */
-class FoundationHttpTest {
-    private static FakeReplication fake;
-    private static ApiServer api;
-
-    @BeforeAll
-    static void start() {
-        fake = new FakeReplication();
-        api = ApiServer.start(fake.address());
-    }
-
-    @AfterAll
-    static void stop() {
-        api.close();
-        fake.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        fake.reset();
+class FoundationHttpTest extends AgainstFakeBackend<FakeReplication> {
+    FoundationHttpTest() {
+        super(new FakeReplication());
     }
 
     @Test

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.Timestamp;
 import io.grpc.Status;
+import io.tandem.api.AgainstFakeBackend;
 import io.tandem.api.ApiServer;
 import io.tandem.api.ApiServer.Response;
+import io.tandem.api.ApiServer.Token;
 import io.tandem.api.FakeReplication;
 import io.tandem.proto.v1.Cluster;
 import io.tandem.proto.v1.DisableClusterRequest;
@@ -22,8 +24,6 @@ import io.tandem.proto.v1.ReplicationStatus;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The clusters routes over HTTP against a fake replication-svc: shapes at 3.7 and 3.26, every filter, the gates at
  * 3.6/3.7 and 3.25/3.26, each documented error, with and without a project id in the path.
  */
-class ClustersHttpTest {
+class ClustersHttpTest extends AgainstFakeBackend<FakeReplication> {
     // 2016-06-01T02:46:28Z, Cinder's sample date.
     private static final Timestamp SAMPLE =
             Timestamp.newBuilder().setSeconds(1_464_749_188L).build();
@@ -62,34 +62,14 @@ class ClustersHttpTest {
             .setCreatedAt(SAMPLE)
             .build();
 
-    private static FakeReplication fake;
-    private static ApiServer api;
-    private static ApiServer members;
+    private final ApiServer members = startWithTokens(new Token("mem-secret", "bob", "p1", "member"));
 
-    @BeforeAll
-    static void start() {
-        fake = new FakeReplication();
-        api = ApiServer.start(fake.address());
-        members = ApiServer.start(
-                fake.address(),
-                Map.of(
-                        "tandem.api.auth.strategy",
-                        "token",
-                        "tandem.api.auth.tokens",
-                        List.of(Map.of(
-                                "token", "mem-secret", "user", "bob", "project", "p1", "roles", List.of("member")))));
-    }
-
-    @AfterAll
-    static void stop() {
-        api.close();
-        members.close();
-        fake.close();
+    ClustersHttpTest() {
+        super(new FakeReplication());
     }
 
     @BeforeEach
-    void reset() {
-        fake.reset();
+    void answerWithTheSamples() {
         fake.answer(
                 "ListClusters",
                 ListClustersResponse.newBuilder()
@@ -546,7 +526,7 @@ class ClustersHttpTest {
         return view;
     }
 
-    private static List<Map<String, Object>> clusters(String route, String version) {
+    private List<Map<String, Object>> clusters(String route, String version) {
         Response response =
                 api.request("GET", "/v3/p1" + route).version(version).send();
         assertEquals(200, response.status, response.toString());
@@ -560,7 +540,7 @@ class ClustersHttpTest {
         return clusters.stream().map(c -> c.get(key)).toList();
     }
 
-    private static void assertListError(String version, String query, String message) {
+    private void assertListError(String version, String query, String message) {
         for (String route : List.of("/v3/p1/clusters?", "/v3/clusters/detail?")) {
             Response response =
                     api.request("GET", route + query).version(version).send();
@@ -571,7 +551,7 @@ class ClustersHttpTest {
     }
 
     /** A 400 from {@code route}; {@code message} null = any message; {@code body} null = none. */
-    private static void assertBodyError(String route, String body, String message) {
+    private void assertBodyError(String route, String body, String message) {
         ApiServer.Request request =
                 api.request("PUT", "/v3/p1/clusters/" + route).version("3.7");
         Response response =

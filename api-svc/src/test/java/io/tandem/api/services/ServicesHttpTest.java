@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.Timestamp;
 import io.grpc.Status;
-import io.tandem.api.ApiServer;
+import io.tandem.api.AgainstFakeBackend;
 import io.tandem.api.ApiServer.Response;
 import io.tandem.api.FakeReplication;
 import io.tandem.proto.v1.DisableServiceRequest;
@@ -25,8 +25,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,7 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * os-services over HTTP against a fake replication-svc: what each route sends to gRPC, what it answers, each
  * documented error, and the microversion gates. Each route is exercised with and without a project id in the path.
  */
-class ServicesHttpTest {
+class ServicesHttpTest extends AgainstFakeBackend<FakeReplication> {
     private static final Service VOLUME = Service.newBuilder()
             .setId(1)
             .setHost("node1@fs1")
@@ -55,24 +53,12 @@ class ServicesHttpTest {
             .setDisabledReason("maintenance")
             .build();
 
-    private static FakeReplication fake;
-    private static ApiServer api;
-
-    @BeforeAll
-    static void start() {
-        fake = new FakeReplication();
-        api = ApiServer.start(fake.address());
-    }
-
-    @AfterAll
-    static void stop() {
-        api.close();
-        fake.close();
+    ServicesHttpTest() {
+        super(new FakeReplication());
     }
 
     @BeforeEach
-    void reset() {
-        fake.reset();
+    void answerWithTheSamples() {
         fake.answer(
                 "ListServices",
                 ListServicesResponse.newBuilder()
@@ -529,7 +515,7 @@ class ServicesHttpTest {
                 "Invalid input for field/attribute backend_id. Value: 2. 2 is not of type 'string'");
     }
 
-    private static List<Map<String, Object>> services(String version) {
+    private List<Map<String, Object>> services(String version) {
         Response response =
                 api.request("GET", "/v3/p1/os-services").version(version).send();
         assertEquals(200, response.status, response.toString());
@@ -541,7 +527,7 @@ class ServicesHttpTest {
     }
 
     /** A 400 from {@code route}; {@code message} null = any message. */
-    private static void assertBadRequest(String route, String body, String message) {
+    private void assertBadRequest(String route, String body, String message) {
         Map<String, String> context = new HashMap<>(Map.of("route", route, "body", body));
         Response response =
                 api.request("PUT", "/v3/p1/os-services/" + route).json(body).send();

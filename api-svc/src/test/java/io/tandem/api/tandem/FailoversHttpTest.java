@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.Duration;
 import com.google.protobuf.Timestamp;
 import io.grpc.Status;
+import io.tandem.api.AgainstFakeBackend;
 import io.tandem.api.ApiServer;
 import io.tandem.api.ApiServer.Response;
+import io.tandem.api.ApiServer.Token;
 import io.tandem.api.FakeReplication;
 import io.tandem.proto.v1.Failover;
 import io.tandem.proto.v1.FailoverKind;
@@ -27,9 +29,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -38,7 +37,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The failover journal routes over HTTP against a fake replication-svc: the row's shape, limit and marker over the
  * opaque page tokens, each documented error, admin only, at every microversion, with and without a project id.
  */
-class FailoversHttpTest {
+class FailoversHttpTest extends AgainstFakeBackend<FakeReplication> {
     private static final Failover COMPLETED = Failover.newBuilder()
             .setId(42)
             .setKind(FailoverKind.FAILOVER_KIND_FAILOVER)
@@ -80,34 +79,10 @@ class FailoversHttpTest {
             .setError("members fenced after 5 attempts: node3@fs1")
             .build();
 
-    private static FakeReplication fake;
-    private static ApiServer api;
-    private static ApiServer members;
+    private final ApiServer members = startWithTokens(new Token("mem-secret", "bob", "p1", "member"));
 
-    @BeforeAll
-    static void start() {
-        fake = new FakeReplication();
-        api = ApiServer.start(fake.address());
-        members = ApiServer.start(
-                fake.address(),
-                Map.of(
-                        "tandem.api.auth.strategy",
-                        "token",
-                        "tandem.api.auth.tokens",
-                        List.of(Map.of(
-                                "token", "mem-secret", "user", "bob", "project", "p1", "roles", List.of("member")))));
-    }
-
-    @AfterAll
-    static void stop() {
-        api.close();
-        members.close();
-        fake.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        fake.reset();
+    FailoversHttpTest() {
+        super(new FakeReplication());
     }
 
     // --- GET tandem/failovers/{id}
@@ -441,7 +416,7 @@ class FailoversHttpTest {
         assertTrue(href.matches("http://127\\.0\\.0\\.1:[0-9]+" + Pattern.quote(pathAndQuery)), href);
     }
 
-    private static void assertListError(String query, String message) {
+    private void assertListError(String query, String message) {
         Response response =
                 api.request("GET", "/v3/p1/tandem/failovers?" + query).send();
         assertEquals(400, response.status, query + " " + response);

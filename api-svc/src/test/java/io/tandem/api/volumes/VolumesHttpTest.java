@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.Timestamp;
 import io.grpc.Status;
+import io.tandem.api.AgainstFakeBackend;
 import io.tandem.api.ApiServer;
 import io.tandem.api.ApiServer.Response;
+import io.tandem.api.ApiServer.Token;
 import io.tandem.api.FakeScheduler;
 import io.tandem.proto.v1.CreateVolumeRequest;
 import io.tandem.proto.v1.CreateVolumeResponse;
@@ -27,8 +29,6 @@ import io.tandem.proto.v1.VolumeStatus;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,7 +39,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * documented error, and the project scoping of members and admins (noauth admin {@code admin:p1}; token mode with an
  * admin of project ops and a member of project p2). Each route is exercised with and without a project id in the path.
  */
-class VolumesHttpTest {
+class VolumesHttpTest extends AgainstFakeBackend<FakeScheduler> {
     private static final String ID = "5aa119a8-d25b-45a7-8d1b-88e127885635";
     private static final String OTHER = "9b3f8bd5-2a3c-4ab5-b3b4-6a2a0f3c1d7e";
     private static final String FROZEN = "Modification operations are not allowed on frozen storage backends.";
@@ -66,51 +66,15 @@ class VolumesHttpTest {
             .setCreatedAt(Timestamp.newBuilder().setSeconds(1_795_339_100L))
             .build();
 
-    private static FakeScheduler fake;
-    private static ApiServer api;
-    private static ApiServer tokens;
+    private final ApiServer tokens = startWithTokens(
+            new Token("adm-secret", "root", "ops", "admin"), new Token("mem-secret", "bob", "p2", "member"));
 
-    @BeforeAll
-    static void start() {
-        fake = new FakeScheduler();
-        api = ApiServer.start(fake.address());
-        tokens = ApiServer.start(
-                fake.address(),
-                Map.of(
-                        "tandem.api.auth.strategy",
-                        "token",
-                        "tandem.api.auth.tokens",
-                        List.of(
-                                Map.of(
-                                        "token",
-                                        "adm-secret",
-                                        "user",
-                                        "root",
-                                        "project",
-                                        "ops",
-                                        "roles",
-                                        List.of("admin")),
-                                Map.of(
-                                        "token",
-                                        "mem-secret",
-                                        "user",
-                                        "bob",
-                                        "project",
-                                        "p2",
-                                        "roles",
-                                        List.of("member")))));
-    }
-
-    @AfterAll
-    static void stop() {
-        api.close();
-        tokens.close();
-        fake.close();
+    VolumesHttpTest() {
+        super(new FakeScheduler());
     }
 
     @BeforeEach
-    void reset() {
-        fake.reset();
+    void answerWithTheSamples() {
         fake.answer(
                 "GetVolume", GetVolumeResponse.newBuilder().setVolume(AVAILABLE).build());
         fake.answer(
@@ -775,14 +739,14 @@ class VolumesHttpTest {
 
     // --- helpers
 
-    private static void assertCreateRefused(String body, String message) {
+    private void assertCreateRefused(String body, String message) {
         Response response = api.request("POST", "/v3/p1/volumes").json(body).send();
         assertEquals(400, response.status, response.toString());
         assertEquals(message, response.fault("badRequest"));
         assertTrue(fake.calls().isEmpty(), fake.calls().toString());
     }
 
-    private static void assertActionRefused(String body, String message) {
+    private void assertActionRefused(String body, String message) {
         Response response = api.request("POST", "/v3/p1/volumes/" + ID + "/action")
                 .json(body)
                 .send();
@@ -790,13 +754,13 @@ class VolumesHttpTest {
         assertEquals(message, response.fault("badRequest"));
     }
 
-    private static void assertListRefused(String query, String message) {
+    private void assertListRefused(String query, String message) {
         Response response = api.request("GET", "/v3/p1/volumes/detail?" + query).send();
         assertEquals(400, response.status, response.toString());
         assertEquals(message, response.fault("badRequest"));
     }
 
-    private static void assertSort(String query, VolumeSortKey key, SortDirection direction) {
+    private void assertSort(String query, VolumeSortKey key, SortDirection direction) {
         fake.reset();
         Response response = api.request("GET", "/v3/p1/volumes?" + query).send();
         assertEquals(200, response.status, response.toString());
@@ -805,7 +769,7 @@ class VolumesHttpTest {
         assertEquals(direction, sent.getSortDir(), query);
     }
 
-    private static void assertListRequest(ApiServer server, String token, String path, ListVolumesRequest expected) {
+    private void assertListRequest(ApiServer server, String token, String path, ListVolumesRequest expected) {
         fake.reset();
         Response response =
                 server.bare("GET", path).header("X-Auth-Token", token).send();

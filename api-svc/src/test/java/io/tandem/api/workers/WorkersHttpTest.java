@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Status;
+import io.tandem.api.AgainstFakeBackend;
 import io.tandem.api.ApiServer;
 import io.tandem.api.ApiServer.Response;
+import io.tandem.api.ApiServer.Token;
 import io.tandem.api.FakeReplication;
 import io.tandem.proto.v1.ServiceRef;
 import io.tandem.proto.v1.WorkCleanupRequest;
@@ -14,8 +16,6 @@ import io.tandem.proto.v1.WorkCleanupResponse;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code POST /workers/cleanup} over HTTP against a fake replication-svc: the body as replication-svc receives it,
  * the 202 answer, the 3.23/3.24 gate, each documented error, with and without a project id in the path.
  */
-class WorkersHttpTest {
+class WorkersHttpTest extends AgainstFakeBackend<FakeReplication> {
     private static final ServiceRef DOWN_MEMBER = ServiceRef.newBuilder()
             .setId(7)
             .setHost("node3@fs1")
@@ -43,34 +43,14 @@ class WorkersHttpTest {
             .setBinary("volume")
             .build();
 
-    private static FakeReplication fake;
-    private static ApiServer api;
-    private static ApiServer members;
+    private final ApiServer members = startWithTokens(new Token("mem-secret", "bob", "p1", "member"));
 
-    @BeforeAll
-    static void start() {
-        fake = new FakeReplication();
-        api = ApiServer.start(fake.address());
-        members = ApiServer.start(
-                fake.address(),
-                Map.of(
-                        "tandem.api.auth.strategy",
-                        "token",
-                        "tandem.api.auth.tokens",
-                        List.of(Map.of(
-                                "token", "mem-secret", "user", "bob", "project", "p1", "roles", List.of("member")))));
-    }
-
-    @AfterAll
-    static void stop() {
-        api.close();
-        members.close();
-        fake.close();
+    WorkersHttpTest() {
+        super(new FakeReplication());
     }
 
     @BeforeEach
-    void reset() {
-        fake.reset();
+    void answerWithTheSamples() {
         fake.answer(
                 "WorkCleanup",
                 WorkCleanupResponse.newBuilder()
@@ -231,7 +211,7 @@ class WorkersHttpTest {
         assertTrue(fake.calls().isEmpty(), fake.calls().toString());
     }
 
-    private static Response cleanup(String prefix, String version, String body) {
+    private Response cleanup(String prefix, String version, String body) {
         return api.request("POST", prefix + "/workers/cleanup")
                 .version(version)
                 .json(body)
@@ -247,7 +227,7 @@ class WorkersHttpTest {
         return view;
     }
 
-    private static void assertBadRequest(String body, String message) {
+    private void assertBadRequest(String body, String message) {
         Response response = cleanup("/v3/p1", "3.24", body);
         assertEquals(400, response.status, body + " " + response);
         String actual = response.fault("badRequest");

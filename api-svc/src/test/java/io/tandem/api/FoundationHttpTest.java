@@ -76,7 +76,7 @@ class FoundationHttpTest extends AgainstFakeBackend<FakeReplication> {
         assertEquals(406, tooNew.status);
         assertEquals(
                 "Version 3.27 is not supported by the API. Minimum is 3.0 and maximum is 3.26.",
-                tooNew.fault("notAcceptable"));
+                tooNew.fault("computeFault"));
         assertHeaders(tooNew, "3.0");
         assertEquals(406, api.request("GET", "/v3/os-services").version("2.0").send().status);
 
@@ -156,7 +156,7 @@ class FoundationHttpTest extends AgainstFakeBackend<FakeReplication> {
         Response response =
                 api.request("PUT", "/v3/os-services/freeze").json(huge).send();
         assertEquals(413, response.status);
-        assertTrue(response.fault("requestEntityTooLarge").contains("1048576"), response.body);
+        assertTrue(response.fault("overLimit").contains("1048576"), response.body);
         assertHeaders(response, "3.0");
         // Streamed without a Content-Length: refused once the limit is crossed.
         Response streamed = api.request("PUT", "/v3/os-services/freeze")

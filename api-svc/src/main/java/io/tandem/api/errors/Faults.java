@@ -17,7 +17,10 @@ public final class Faults {
 
     private Faults() {}
 
-    /** The fault name Cinder uses for {@code status}; computeFault for the rest. */
+    /**
+     * The fault name Cinder uses for {@code status} (its wsgi {@code Fault._fault_names}), computeFault for the rest:
+     * a 406 for an unsupported microversion is computeFault there too, and clients match on these names.
+     */
     public static String name(HttpStatus status) {
         return switch (status) {
             case BAD_REQUEST -> "badRequest";
@@ -25,9 +28,8 @@ public final class Faults {
             case FORBIDDEN -> "forbidden";
             case NOT_FOUND -> "itemNotFound";
             case METHOD_NOT_ALLOWED -> "badMethod";
-            case NOT_ACCEPTABLE -> "notAcceptable";
             case CONFLICT -> "conflictingRequest";
-            case REQUEST_ENTITY_TOO_LARGE -> "requestEntityTooLarge";
+            case REQUEST_ENTITY_TOO_LARGE -> "overLimit";
             case UNSUPPORTED_MEDIA_TYPE -> "badMediaType";
             case NOT_IMPLEMENTED -> "notImplemented";
             case SERVICE_UNAVAILABLE -> "serviceUnavailable";

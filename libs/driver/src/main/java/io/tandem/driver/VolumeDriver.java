@@ -87,13 +87,35 @@ public interface VolumeDriver extends AutoCloseable {
     default void thawBackend() {}
 
     /**
-     * Reconciles replication after an administrator changed the active backend or the targets (promote, reset), right
-     * after {@link #doSetup}. Returns the service's new replication status and per-volume updates; a no-op when
-     * nothing changed.
+     * Reconciles the storage with the sites the driver is set up with, after an administrator changed which site is
+     * the primary or which sites are targets (Cinder's proposed {@code update_host_replication}; Tandem has no groups,
+     * so none are passed). Called by exactly one member of a backend: at start after {@link #doSetup} when the
+     * backend's replication status asks for it (after {@code tandem-manage db reset-active-backend}), or online after
+     * {@link #reconfigure} for a promote. The driver makes the active site's volumes the primary ones, prepares every
+     * target for a full initial copy (the next {@link #replicate} cycles make it), and reports the backend's new
+     * replication status ({@code enabled} with targets, {@code disabled} without) and one update per volume. Nothing
+     * else changes until the control plane commits the result; idempotent, since a member that dies during it is
+     * taken over and the call repeated.
+     *
+     * @param replicationStatus the backend's replication status before the update (as the reset left it, or
+     *     {@code updating} when a dead member's update is taken over)
+     * @param activeBackendId the site being served: null (the primary) after a reset or during a promote
+     * @param volumes every volume of the backend
+     * @throws DriverException when the storage cannot be reconciled (e.g. a target's directory is missing)
      */
     default HostReplicationUpdate updateHostReplication(
             String replicationStatus, String activeBackendId, List<VolumeSpec> volumes) {
         throw new DriverException(getClass().getSimpleName() + " does not support replication updates");
+    }
+
+    /**
+     * Serves the sites of {@code context} from now on: the backend's sites changed roles (a promote made the active
+     * site the primary and set new targets). Called on the member that runs the online {@link #updateHostReplication}
+     * before it, and on every member once the promote is committed. A copy in flight stops; operations keep working
+     * (the active site's data path does not move, only its role). The default sets the driver up again.
+     */
+    default void reconfigure(DriverContext context) {
+        doSetup(context);
     }
 
     /** Releases what the driver holds (threads, handles); the node calls it on shutdown. */

@@ -3,6 +3,8 @@ package io.tandem.persistence.targets;
 import io.tandem.persistence.jdbc.Queries;
 import io.tandem.persistence.jdbc.Transactions;
 import java.sql.Array;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -83,5 +85,37 @@ public final class ReplicationTargetRepository {
                     array);
         });
         return sites;
+    }
+
+    /** {@link #sites(String)} in the caller's transaction. */
+    public static List<SiteRow> sites(Connection connection, String scope) throws SQLException {
+        return Queries.list(connection, SELECT_ONE_SCOPE, SiteRow::from, scope);
+    }
+
+    /**
+     * Replaces every site of {@code scope} with {@code sites}, in the caller's transaction (a promote's commit: the
+     * promoted site becomes the primary, the new targets replace the old ones). Deleting first keeps the one-primary
+     * index satisfied at every statement.
+     */
+    public static void replace(Connection connection, String scope, List<SiteRow> sites) throws SQLException {
+        deleteScope(connection, scope);
+        for (SiteRow site : sites) {
+            Queries.update(
+                    connection,
+                    "INSERT INTO replication_targets (scope, backend_id, location, role) VALUES (?, ?, ?, ?)",
+                    scope,
+                    site.backendId(),
+                    site.location(),
+                    site.role());
+        }
+    }
+
+    /**
+     * Deletes every site of {@code scope}, in the caller's transaction, and returns how many rows went: the next start
+     * of the backend seeds them again from its configuration, as a first start does ({@code tandem-manage db
+     * reset-active-backend} hands the sites back to the edited configuration this way).
+     */
+    public static int deleteScope(Connection connection, String scope) throws SQLException {
+        return Queries.update(connection, "DELETE FROM replication_targets WHERE scope = ?", scope);
     }
 }

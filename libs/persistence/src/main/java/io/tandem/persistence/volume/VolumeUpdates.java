@@ -90,4 +90,23 @@ public final class VolumeUpdates {
             }
         }
     }
+
+    /**
+     * Clears {@code last_sync_at} of every volume of one cluster ({@code clusterName} set) or non-clustered host, in
+     * the caller's transaction: after a promote or a reset the targets are new (or start over with a full copy), so
+     * no volume has a copy on them yet until the next replication cycle says so.
+     *
+     * @return the number of volume rows changed
+     */
+    public static int forgetSyncTimes(Connection connection, String clusterName, String host) throws SQLException {
+        if (clusterName == null && host == null) {
+            throw new IllegalArgumentException("a cluster or a host is required");
+        }
+        String sql = "UPDATE volumes v SET last_sync_at = NULL, updated_at = now() WHERE v.last_sync_at IS NOT NULL"
+                + " AND " + (clusterName != null ? OF_CLUSTER : OF_HOST);
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, clusterName != null ? clusterName : host);
+            return statement.executeUpdate();
+        }
+    }
 }

@@ -13,6 +13,7 @@ import java.util.Objects;
  * {prefix}/stats/{cluster}/{host}       capacity stats, on the node's lease
  * {prefix}/epochs/{scope}               epoch record of a cluster or a non-clustered host (no lease: durable)
  * {prefix}/replicator/{scope}           the member running replication copies for that backend
+ * {prefix}/updating/{scope}             the member running updateHostReplication at start, on a lease of its own
  * </pre>
  *
  * <p>Segments must not contain {@code /}: a host named {@code a/b} would otherwise be listed as a member of another
@@ -66,6 +67,11 @@ public final class EtcdKeys {
     /** Replicator key of a cluster, or of a non-clustered host. */
     public String replicator(String scope) {
         return prefix + "/replicator/" + segment("scope", scope);
+    }
+
+    /** Start-up update claim of a cluster, or of a non-clustered host. */
+    public String updating(String scope) {
+        return prefix + "/updating/" + segment("scope", scope);
     }
 
     /** The cluster segment: the cluster name, or {@link #NO_CLUSTER} for null. */

@@ -35,11 +35,13 @@ public final class EtcdMembership implements AutoCloseable {
     private final EtcdContext ctx;
     private final EpochStore epochs;
     private final ReplicatorKeys replicators;
+    private final UpdateClaims updateClaims;
 
     private EtcdMembership(EtcdContext ctx) {
         this.ctx = ctx;
         this.epochs = new EpochStore(ctx);
         this.replicators = new ReplicatorKeys(ctx);
+        this.updateClaims = new UpdateClaims(ctx);
     }
 
     /** Creates the etcd client; it connects lazily, so an unreachable etcd shows at the first call, not here. */
@@ -91,6 +93,11 @@ public final class EtcdMembership implements AutoCloseable {
     /** The replicator keys: which member of a backend runs its replication copies. */
     public ReplicatorKeys replicators() {
         return replicators;
+    }
+
+    /** The start-up update claims: which member of a backend runs updateHostReplication at start. */
+    public UpdateClaims updateClaims() {
+        return updateClaims;
     }
 
     /**

@@ -2,13 +2,18 @@ package io.tandem.membership;
 
 import static io.tandem.membership.EtcdCalls.bytes;
 
+import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.lease.LeaseGrantResponse;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.support.CloseableClient;
 import io.grpc.stub.StreamObserver;
 import io.tandem.core.error.InvalidArgumentException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -95,6 +100,52 @@ public final class Registration implements AutoCloseable {
                 registration.leaseId,
                 grant.getTTL());
         return registration;
+    }
+
+    /**
+     * Grants a lease, starts its keepalive and puts {@code value} at {@code key} on it only if no key is there (one
+     * create-if-absent transaction); blocking, bounded. Empty, with the lease revoked again, when the key exists: another
+     * lease holds it.
+     */
+    static Optional<Registration> openIfAbsent(
+            EtcdContext ctx, String key, Object value, String description, LeaseLossListener listener) {
+        long sent = System.nanoTime();
+        LeaseGrantResponse grant = ctx.calls()
+                .complete(
+                        ctx.client()
+                                .getLeaseClient()
+                                .grant(ctx.config().leaseTtl().toSeconds()),
+                        "granting a lease for " + description);
+        Registration registration = new Registration(ctx, key, value, description, grant, sent, listener);
+        boolean created;
+        try {
+            registration.startKeepAlive();
+            String putting = "taking " + description;
+            TxnResponse txn = ctx.calls()
+                    .complete(
+                            ctx.client()
+                                    .getKVClient()
+                                    .txn()
+                                    .If(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.version(0)))
+                                    .Then(Op.put(
+                                            bytes(key),
+                                            Json.write(value),
+                                            PutOption.builder()
+                                                    .withLeaseId(registration.leaseId)
+                                                    .build()))
+                                    .commit(),
+                            putting);
+            created = txn.isSucceeded();
+        } catch (RuntimeException e) {
+            registration.close();
+            throw e;
+        }
+        if (!created) {
+            registration.close();
+            return Optional.empty();
+        }
+        LOG.info("Took {} at {} on lease {} (TTL {})", description, key, registration.leaseId, grant.getTTL());
+        return Optional.of(registration);
     }
 
     public long leaseId() {

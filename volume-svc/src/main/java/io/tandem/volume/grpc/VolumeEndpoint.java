@@ -2,6 +2,8 @@ package io.tandem.volume.grpc;
 
 import io.grpc.stub.StreamObserver;
 import io.tandem.driver.FailoverResult;
+import io.tandem.driver.HostReplicationUpdate;
+import io.tandem.driver.ReplicationTarget;
 import io.tandem.driver.VolumeUpdate;
 import io.tandem.proto.v1.Capabilities;
 import io.tandem.proto.v1.CapacityStats;
@@ -28,6 +30,8 @@ import io.tandem.proto.v1.VolumeServiceInitializeConnectionRequest;
 import io.tandem.proto.v1.VolumeServiceInitializeConnectionResponse;
 import io.tandem.proto.v1.VolumeServiceThawRequest;
 import io.tandem.proto.v1.VolumeServiceThawResponse;
+import io.tandem.proto.v1.VolumeServiceUpdateHostReplicationRequest;
+import io.tandem.proto.v1.VolumeServiceUpdateHostReplicationResponse;
 import io.tandem.runtime.proto.StoredValues;
 import io.tandem.runtime.proto.VolumeMessages;
 import io.tandem.volume.domain.cleanup.CleanupRequests;
@@ -37,14 +41,15 @@ import io.tandem.volume.domain.node.NodeConvergence;
 import io.tandem.volume.domain.node.NodeStatusReport;
 import io.tandem.volume.domain.replication.BackendFreeze;
 import io.tandem.volume.domain.replication.FailoverPromotion;
+import io.tandem.volume.domain.replication.OnlinePromotion;
 import jakarta.inject.Singleton;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
  * A volume node's gRPC endpoint: maps messages to the domain classes and back; errors are the domain's exceptions,
  * mapped by the runtime's interceptor (a driver failure is a {@code DriverException}: INTERNAL with its message).
- * UpdateHostReplication answers UNIMPLEMENTED (grpc-java's default) until the promote issue builds it.
  */
 @Singleton
 public class VolumeEndpoint extends VolumeServiceGrpc.VolumeServiceImplBase {
@@ -55,6 +60,7 @@ public class VolumeEndpoint extends VolumeServiceGrpc.VolumeServiceImplBase {
     private final CleanupRequests cleanup;
     private final NodeStatusReport status;
     private final FailoverPromotion promotion;
+    private final OnlinePromotion onlinePromotion;
     private final NodeConvergence convergence;
     private final BackendFreeze freeze;
 
@@ -64,8 +70,10 @@ public class VolumeEndpoint extends VolumeServiceGrpc.VolumeServiceImplBase {
             CleanupRequests cleanup,
             NodeStatusReport status,
             FailoverPromotion promotion,
+            OnlinePromotion onlinePromotion,
             NodeConvergence convergence,
             BackendFreeze freeze) {
+        this.onlinePromotion = onlinePromotion;
         this.lifecycle = lifecycle;
         this.connections = connections;
         this.cleanup = cleanup;
@@ -154,6 +162,24 @@ public class VolumeEndpoint extends VolumeServiceGrpc.VolumeServiceImplBase {
                 request.getSecondaryBackendId(),
                 expected(request.hasExpectedEpoch(), request.getExpectedEpoch()));
         var message = VolumeServiceFailoverResponse.newBuilder()
+                .setActiveBackendId(StoredValues.text(result.activeBackendId()));
+        for (VolumeUpdate update : result.volumeUpdates()) {
+            message.addVolumeUpdates(toProto(update));
+        }
+        reply(response, message.build());
+    }
+
+    @Override
+    public void updateHostReplication(
+            VolumeServiceUpdateHostReplicationRequest request,
+            StreamObserver<VolumeServiceUpdateHostReplicationResponse> response) {
+        List<ReplicationTarget> targets = request.getNewTargetsList().stream()
+                .map(t -> new ReplicationTarget(t.getBackendId(), t.getLocation()))
+                .toList();
+        HostReplicationUpdate result = onlinePromotion.promote(
+                request.getFailoverId(), targets, expected(request.hasExpectedEpoch(), request.getExpectedEpoch()));
+        var message = VolumeServiceUpdateHostReplicationResponse.newBuilder()
+                .setReplicationStatus(StoredValues.replicationStatus(result.replicationStatus()))
                 .setActiveBackendId(StoredValues.text(result.activeBackendId()));
         for (VolumeUpdate update : result.volumeUpdates()) {
             message.addVolumeUpdates(toProto(update));

@@ -25,9 +25,12 @@ public final class EpochFence {
             "SELECT 1 FROM clusters c WHERE c.name = ? AND c.binary_name = 'volume' AND c.epoch = ?";
     private static final String SERVICE_EPOCH = "SELECT 1 FROM services c WHERE c.id = ? AND c.epoch = ?";
     private static final String MANAGEABLE = " AND NOT c.frozen AND c.replication_status NOT IN (" + BUSY + ")";
+    // A member is fenced when its own row is in error while its cluster's is not (ScopeState#memberFenced).
     private static final String MEMBER_NOT_FENCED =
             " AND NOT EXISTS (SELECT 1 FROM services f WHERE f.id = ? AND f.replication_status = '"
-                    + ScopeState.FENCED_MEMBER + "')";
+                    + ScopeState.FENCED_MEMBER + "' AND f.cluster_name IS NOT NULL AND NOT EXISTS (SELECT 1 FROM"
+                    + " clusters k WHERE k.name = f.cluster_name AND k.binary_name = 'volume' AND"
+                    + " k.replication_status = '" + ScopeState.FENCED_MEMBER + "'))";
 
     private final NodeIdentity identity;
     private final long epoch;

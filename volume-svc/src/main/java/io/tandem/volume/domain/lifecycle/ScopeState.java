@@ -15,8 +15,10 @@ import javax.sql.DataSource;
  * it is not clustered (ARCHITECTURE.md, data model rules); and whether replication-svc has fenced this member.
  *
  * @param activeBackendId null for the primary site
- * @param memberFenced this node's own service row is in replication status {@code error}: replication-svc gave up on
- *     its FailoverCompleted, so it takes no management operation until it restarts or a FailoverCompleted succeeds
+ * @param memberFenced this clustered node's own service row is in replication status {@code error} while its cluster's
+ *     is not: replication-svc gave up on its FailoverCompleted, so it takes no management operation until it restarts
+ *     or a FailoverCompleted succeeds. A cluster in {@code error} (a failed replication update) fences no member: its
+ *     data path still works. A non-clustered node is fenced by its epoch alone (its row is the scope row).
  */
 public record ScopeState(
         long epoch, String activeBackendId, String replicationStatus, boolean frozen, boolean memberFenced) {
@@ -46,19 +48,15 @@ public record ScopeState(
                                     r.getString("active_backend_id"),
                                     r.getString("replication_status"),
                                     r.getBoolean("frozen"),
-                                    FENCED_MEMBER.equals(r.getString("own_status"))),
+                                    FENCED_MEMBER.equals(r.getString("own_status"))
+                                            && !FENCED_MEMBER.equals(r.getString("replication_status"))),
                             node.serviceId(),
                             node.cluster())
                     .orElseThrow(() -> new FailedPreconditionException(
                             "Cluster " + node.cluster() + " of " + node.describe() + " no longer exists"));
         }
         ServiceRow own = ownServiceRow(connection, node);
-        return new ScopeState(
-                own.epoch(),
-                own.activeBackendId(),
-                own.replicationStatus(),
-                own.frozen(),
-                FENCED_MEMBER.equals(own.replicationStatus()));
+        return new ScopeState(own.epoch(), own.activeBackendId(), own.replicationStatus(), own.frozen(), false);
     }
 
     /** The node's own service row (for a clustered node, a copy of the cluster's fields plus its own fencing). */

@@ -173,9 +173,21 @@ public class NodeConvergence implements EpochListener, AutoCloseable {
         ServedBackend target = new ServedBackend(scope.epoch(), scope.activeBackendId(), scope.replicationStatus());
         ServedBackend before = node.served();
         if (before.epoch() != target.epoch() || !Objects.equals(before.activeBackendId(), target.activeBackendId())) {
-            DriverContext context = withActiveBackend(node.driverContext(), target.activeBackendId());
-            DriverCalls.run("failoverCompleted to " + siteName(target.activeBackendId()), () -> node.driver()
-                    .failoverCompleted(target.activeBackendId()));
+            DriverContext current = node.driverContext();
+            DriverContext context = withSites(current, target.activeBackendId(), sites(node));
+            if (sameSites(current, context)) {
+                DriverCalls.run("failoverCompleted to " + siteName(target.activeBackendId()), () -> node.driver()
+                        .failoverCompleted(target.activeBackendId()));
+            } else {
+                // A promote changed which site is the primary and which are targets: the driver takes the new roles.
+                DriverCalls.run("reconfigure for the sites of epoch " + target.epoch(), () -> node.driver()
+                        .reconfigure(context));
+                LOG.info(
+                        "{}: sites now primary {} and targets {}",
+                        node.identity().describe(),
+                        context.primaryLocation(),
+                        context.targets());
+            }
             state.converged(target, context);
             LOG.info(
                     "{} converged ({}): epoch {} on {} -> epoch {} on {}",
@@ -228,14 +240,26 @@ public class NodeConvergence implements EpochListener, AutoCloseable {
         }
     }
 
-    private static DriverContext withActiveBackend(DriverContext context, String activeBackendId) {
+    /** The backend's sites as the table holds them now (a promote's commit replaces them). */
+    private ReplicationTargetTable.Sites sites(ServingNode node) {
+        return new ReplicationTargetTable(dataSource)
+                .read(node.identity().scope(), node.driverContext().primaryLocation());
+    }
+
+    private static DriverContext withSites(
+            DriverContext context, String activeBackendId, ReplicationTargetTable.Sites sites) {
         return new DriverContext(
                 context.host(),
                 context.backend(),
                 activeBackendId,
-                context.primaryLocation(),
-                context.targets(),
+                sites.primaryLocation(),
+                sites.targets(),
                 context.options());
+    }
+
+    private static boolean sameSites(DriverContext a, DriverContext b) {
+        return Objects.equals(a.primaryLocation(), b.primaryLocation())
+                && a.targets().equals(b.targets());
     }
 
     /** The proto and operators name the primary "" or "default"; the database and the driver context use null. */

@@ -25,6 +25,7 @@ import io.tandem.volume.domain.replication.ReplicatorLoop;
 import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -45,7 +46,8 @@ import org.slf4j.LoggerFactory;
  *       the cluster row (own row if not clustered), and the sites from the table; build the driver on them;
  *       {@code doSetup}; the node's own service row takes the cluster's replication fields (it has converged, which
  *       also lifts a fence replication-svc set while it was down or failing).
- *   <li>updateHostReplication: not built yet (promote issue); see {@link #start}.
+ *   <li>updateHostReplication, when a reset asks for it: one member runs it, the others wait ({@link
+ *       StartupReplicationUpdate}).
  *   <li>Clean up this node's own leftover workers rows.
  *   <li>Publish the member key and capacity on a lease; SERVING; start the epoch watch ({@link NodeConvergence}), the
  *       replication cycles ({@link ReplicatorLoop}), the crash-cleanup watch and sweeps.
@@ -117,10 +119,7 @@ public class NodeStartup implements AutoCloseable {
         List<ReplicationTargetConfiguration> configured = ReplicationTargetConfiguration.checked(targets);
         driver = DriverFactory.create(config.getDriver());
         StartupRules.check(identity, driver.capabilities(), configured);
-        ServedBackend served = setUpDriver(identity, configured);
-        // Step 5, updateHostReplication (one member claims the cluster by CAS to `updating`, runs the driver hook and
-        // applies its updates; the others wait), arrives with the promote issue. Until then the node serves the
-        // replication state exactly as read in step 4.
+        ServedBackend served = updateHostReplication(identity, setUpDriver(identity, configured));
         cleanOwnLeftovers(identity);
         serve(identity, served, grpcPort);
     }
@@ -166,6 +165,33 @@ public class NodeStartup implements AutoCloseable {
                 served.epoch(),
                 served.replicationStatus());
         return served;
+    }
+
+    /**
+     * Step 5: the driver's updateHostReplication when a reset asks for it, run by one member ({@link
+     * StartupReplicationUpdate}); the node then serves the scope as the update left it.
+     */
+    private ServedBackend updateHostReplication(NodeIdentity identity, ServedBackend served) {
+        ServingNode node = state.nodeOrNull();
+        ScopeState scope =
+                new StartupReplicationUpdate(dataSource, membership).run(identity, driver, node.driverContext());
+        ServedBackend after = new ServedBackend(scope.epoch(), scope.activeBackendId(), scope.replicationStatus());
+        if (after.equals(served)) {
+            return served;
+        }
+        if (after.epoch() != served.epoch() || !Objects.equals(after.activeBackendId(), served.activeBackendId())) {
+            // A failover committed while this node waited: it starts on what its driver was set up for and, being
+            // stale, converges as soon as it serves (step 7 starts the epoch watch).
+            return served;
+        }
+        Transactions.withConnection(dataSource, c -> OwnServiceRow.takeClusterFields(c, identity, after.epoch()));
+        state.driverReady(identity, after, driver, node.driverContext());
+        LOG.info(
+                "{}: replication of {} is {} after the start-up update",
+                identity.describe(),
+                identity.scope(),
+                after.replicationStatus());
+        return after;
     }
 
     /** Step 6: rows this service held before this start; later ones are new work dispatched to it. */

@@ -51,6 +51,15 @@ public class NodeState {
     }
 
     /**
+     * The driver now serves with the sites of {@code context} (an online promote's member step reconfigured it before
+     * the commit); epoch and site served are unchanged until the promote's FailoverCompleted converges the node.
+     */
+    public void reconfigured(DriverContext context) {
+        ServingNode current = node;
+        node = new ServingNode(current.identity(), current.served(), current.driver(), context);
+    }
+
+    /**
      * Step 7 is done: the member key is published; from now on calls are accepted while {@code registration} yields a
      * live registration.
      */

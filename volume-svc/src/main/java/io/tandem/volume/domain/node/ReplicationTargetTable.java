@@ -52,7 +52,14 @@ final class ReplicationTargetTable {
      * when the table has no primary row (a backend seeded before it had a location, or an in-memory one).
      */
     Sites read(String scope, String configuredPrimaryLocation, List<ReplicationTargetConfiguration> configured) {
-        String primary = configuredPrimaryLocation;
+        Sites sites = read(scope, configuredPrimaryLocation);
+        warnIfConfigurationDiffers(scope, configured, sites.targets());
+        return sites;
+    }
+
+    /** The sites of {@code scope}; {@code fallbackPrimaryLocation} when the table has no primary row. */
+    Sites read(String scope, String fallbackPrimaryLocation) {
+        String primary = fallbackPrimaryLocation;
         List<ReplicationTarget> targets = new ArrayList<>();
         for (SiteRow row : repository.sites(scope)) {
             if (row.primary()) {
@@ -61,7 +68,6 @@ final class ReplicationTargetTable {
                 targets.add(new ReplicationTarget(row.backendId(), row.location()));
             }
         }
-        warnIfConfigurationDiffers(scope, configured, targets);
         return new Sites(primary, List.copyOf(targets));
     }
 

@@ -2,26 +2,17 @@ package io.tandem.volume.domain.replication;
 
 import io.tandem.core.error.FailedPreconditionException;
 import io.tandem.core.error.InvalidArgumentException;
-import io.tandem.core.error.TandemException;
 import io.tandem.driver.FailoverResult;
 import io.tandem.driver.InvalidReplicationTargetException;
 import io.tandem.driver.VolumeSpec;
-import io.tandem.persistence.jdbc.Queries;
-import io.tandem.persistence.jdbc.Transactions;
 import io.tandem.volume.domain.lifecycle.EpochFence;
 import io.tandem.volume.domain.lifecycle.ScopeState;
-import io.tandem.volume.domain.lifecycle.VolumeAccess;
 import io.tandem.volume.domain.node.DriverCalls;
 import io.tandem.volume.domain.node.NodeState;
 import io.tandem.volume.domain.node.ServingNode;
 import jakarta.inject.Singleton;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,20 +31,10 @@ import org.slf4j.LoggerFactory;
 @Singleton
 public class FailoverPromotion {
     private static final Logger LOG = LoggerFactory.getLogger(FailoverPromotion.class);
-    // Only one journal row per cluster is unfinished at a time; a few finished ones answer late retries.
-    private static final int REMEMBERED = 16;
-
-    private record Attempt(String secondaryBackendId, CompletableFuture<FailoverResult> result) {}
-
     private final DataSource dataSource;
     private final NodeState state;
     private final FailoverJournal journal;
-    private final Map<Long, Attempt> attempts = new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, Attempt> eldest) {
-            return size() > REMEMBERED;
-        }
-    };
+    private final SingleFlight<FailoverResult> runs = new SingleFlight<>("Failover");
 
     public FailoverPromotion(DataSource dataSource, NodeState state) {
         this.dataSource = dataSource;
@@ -80,41 +61,14 @@ public class FailoverPromotion {
             throw refusal;
         });
         journal.promoting(node.identity(), failoverId, secondaryBackendId);
-
-        CompletableFuture<FailoverResult> mine = new CompletableFuture<>();
-        Attempt running;
-        synchronized (attempts) {
-            running = attempts.get(failoverId);
-            if (running == null) {
-                attempts.put(failoverId, new Attempt(secondaryBackendId, mine));
-            }
-        }
-        if (running != null) {
-            if (!running.secondaryBackendId().equals(secondaryBackendId)) {
-                throw new FailedPreconditionException("Failover " + failoverId + " already promoted "
-                        + running.secondaryBackendId() + " on "
-                        + node.identity().describe() + ", not "
-                        + secondaryBackendId);
-            }
+        if (runs.known(failoverId)) {
             LOG.info("Failover {}: a retry waits for the promotion already run or running here", failoverId);
-            return await(running.result());
         }
-        try {
-            FailoverResult result = run(node, failoverId, secondaryBackendId);
-            mine.complete(result);
-            return result;
-        } catch (RuntimeException e) {
-            // A failed promotion is not remembered: the retry runs the (idempotent) driver again.
-            synchronized (attempts) {
-                attempts.remove(failoverId);
-            }
-            mine.completeExceptionally(e);
-            throw e;
-        }
+        return runs.run(failoverId, secondaryBackendId, () -> run(node, failoverId, secondaryBackendId));
     }
 
     private FailoverResult run(ServingNode node, long failoverId, String secondaryBackendId) {
-        List<VolumeSpec> volumes = volumesOf(node);
+        List<VolumeSpec> volumes = ScopeVolumes.of(dataSource, node.identity());
         boolean clustered = node.identity().clustered();
         LOG.info(
                 "Failover {}: {} promotes {} for {} volume(s)",
@@ -136,35 +90,6 @@ public class FailoverPromotion {
             return result;
         } catch (InvalidReplicationTargetException e) {
             throw new InvalidArgumentException(e.getMessage());
-        }
-    }
-
-    private List<VolumeSpec> volumesOf(ServingNode node) {
-        List<Object> params = new ArrayList<>();
-        String belongs = EpochFence.of(node).volumeBelongsSql(params);
-        String sql = "SELECT id, size_gb, provider_location, replication_status FROM volumes WHERE " + belongs
-                + " ORDER BY id";
-        return Transactions.withConnection(
-                dataSource,
-                c -> Queries.list(
-                        c,
-                        sql,
-                        r -> new VolumeSpec(
-                                r.getString("id"),
-                                r.getInt("size_gb"),
-                                r.getString("provider_location"),
-                                VolumeAccess.replicated(r.getString("replication_status"))),
-                        params.toArray()));
-    }
-
-    private static FailoverResult await(CompletableFuture<FailoverResult> running) {
-        try {
-            return running.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof TandemException tandem) {
-                throw tandem;
-            }
-            throw e;
         }
     }
 }

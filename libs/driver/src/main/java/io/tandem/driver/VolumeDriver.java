@@ -99,7 +99,9 @@ public interface VolumeDriver extends AutoCloseable {
      *
      * @param replicationStatus the backend's replication status before the update (as the reset left it, or
      *     {@code updating} when a dead member's update is taken over)
-     * @param activeBackendId the site being served: null (the primary) after a reset or during a promote
+     * @param activeBackendId the site being served: null (the primary) after a reset or during a promote; a target's
+     *     id means nothing was reset or promoted, and the reference drivers then change nothing and return the status
+     *     they were given with no volume updates
      * @param volumes every volume of the backend
      * @throws DriverException when the storage cannot be reconciled (e.g. a target's directory is missing)
      */

@@ -14,6 +14,14 @@ public record VolumeUpdate(String volumeId, String status, String replicationSta
     public static final String STATUS_ERROR = "error";
     /** {@link #replicationStatus()} of a volume promoted on a replication target. */
     public static final String REPLICATION_FAILED_OVER = "failed-over";
-    /** {@link #replicationStatus()} of a volume failed back to the primary. */
+    /**
+     * {@link #replicationStatus()} of a volume failed back to the primary, or made a primary volume with replication
+     * targets by {@link VolumeDriver#updateHostReplication}; also that call's backend status with targets.
+     */
     public static final String REPLICATION_ENABLED = "enabled";
+    /**
+     * {@link #replicationStatus()} of a primary volume on a backend without replication targets after {@link
+     * VolumeDriver#updateHostReplication}; also that call's backend status without targets.
+     */
+    public static final String REPLICATION_DISABLED = "disabled";
 }

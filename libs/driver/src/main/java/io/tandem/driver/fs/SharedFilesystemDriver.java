@@ -6,6 +6,7 @@ import io.tandem.driver.DriverCapabilities;
 import io.tandem.driver.DriverContext;
 import io.tandem.driver.DriverException;
 import io.tandem.driver.FailoverResult;
+import io.tandem.driver.HostReplicationUpdate;
 import io.tandem.driver.InvalidReplicationTargetException;
 import io.tandem.driver.ReplicationReport;
 import io.tandem.driver.VolumeDriver;
@@ -13,6 +14,7 @@ import io.tandem.driver.VolumeLocation;
 import io.tandem.driver.VolumeSpec;
 import io.tandem.driver.fs.replication.BackendSites;
 import io.tandem.driver.fs.replication.ExtentReplicator;
+import io.tandem.driver.fs.replication.HostReplication;
 import io.tandem.driver.fs.replication.ReplicationCycle;
 import io.tandem.driver.fs.replication.SiteFailover;
 import io.tandem.driver.support.ActiveSite;
@@ -58,6 +60,11 @@ import org.slf4j.LoggerFactory;
  * active target back to the primary, then returns {@code replication_status = enabled} with the primary's path.
  * Neither moves this node's data path: {@link #failoverCompleted} does, on every member, after checking that the
  * site's directory is there and writable. All three are idempotent; a repeated failover copies nothing new.
+ *
+ * <p>Promote (A → B → C): after a failover to B, the operator makes B the primary with target C. {@link #reconfigure}
+ * serves the new roles (B's directory is the primary's now, so the data path does not move); {@link
+ * #updateHostReplication} ({@link HostReplication}) reports B's files as the primary volumes and forgets the sync
+ * metadata on every site, so the next {@link #replicate} compares every copy on C in full.
  */
 public final class SharedFilesystemDriver implements VolumeDriver {
     /** The name {@link io.tandem.driver.DriverFactory} and configuration know this driver by. */
@@ -66,8 +73,11 @@ public final class SharedFilesystemDriver implements VolumeDriver {
     private static final Logger LOG = LoggerFactory.getLogger(SharedFilesystemDriver.class);
     private static final long GIB = 1L << 30;
 
-    /** The site being served; one reference, so that failoverCompleted switches sites in one write. */
-    private record Serving(ActiveSite site, SiteLayout layout) {}
+    /**
+     * The backend's sites and the one being served; one reference, so that failoverCompleted and reconfigure switch
+     * in one write and an operation never mixes the site it serves with the roles of another configuration.
+     */
+    private record Serving(BackendSites sites, ActiveSite site, SiteLayout layout) {}
 
     private final ExtentReplicator replicator = new ExtentReplicator();
     // Held while a volume is copied and for a whole failover, so that this node never runs two syncs of one volume.
@@ -76,8 +86,8 @@ public final class SharedFilesystemDriver implements VolumeDriver {
     private final AtomicLong generation = new AtomicLong();
     private final ReplicationCycle cycle = new ReplicationCycle(replicator, Clock.systemUTC(), copies);
     private final SiteFailover failovers = new SiteFailover(replicator);
+    private final HostReplication hostReplication = new HostReplication(replicator);
 
-    private volatile BackendSites sites;
     private volatile Serving serving;
 
     @Override
@@ -91,14 +101,13 @@ public final class SharedFilesystemDriver implements VolumeDriver {
      */
     @Override
     public void doSetup(DriverContext context) {
-        ActiveSite site = ActiveSite.resolve(context);
-        sites = BackendSites.of(context);
-        serving = open(site);
+        Serving next = open(BackendSites.of(context), ActiveSite.resolve(context));
+        serve(next);
         LOG.info(
                 "Host {} serves site '{}' at {}",
                 context.host(),
-                site.name(),
-                serving.layout().root());
+                next.site().name(),
+                next.layout().root());
     }
 
     @Override
@@ -129,7 +138,7 @@ public final class SharedFilesystemDriver implements VolumeDriver {
             throw failure("delete", volume.id(), file, e);
         }
         if (volume.replicated()) {
-            for (ActiveSite other : sites.allBut(current.site())) {
+            for (ActiveSite other : current.sites().allBut(current.site())) {
                 forgetCopy(other, volume.id());
             }
         }
@@ -188,7 +197,8 @@ public final class SharedFilesystemDriver implements VolumeDriver {
             throw new DriverException("Replication runs from the primary site only; this node serves site '"
                     + current.site().name() + "' (fail back first)");
         }
-        return cycle.run(current.layout(), sites.targets(), volumes, keepGoing, () -> generation.get() == started);
+        return cycle.run(
+                current.layout(), current.sites().targets(), volumes, keepGoing, () -> generation.get() == started);
     }
 
     /**
@@ -201,7 +211,7 @@ public final class SharedFilesystemDriver implements VolumeDriver {
     @Override
     public FailoverResult failover(List<VolumeSpec> volumes, String secondaryId) {
         Serving current = serving();
-        ActiveSite destination = sites.destination(current.site(), secondaryId);
+        ActiveSite destination = current.sites().destination(current.site(), secondaryId);
         generation.incrementAndGet(); // a replication cycle running here stops at its next extent
         copies.lock();
         try {
@@ -219,22 +229,72 @@ public final class SharedFilesystemDriver implements VolumeDriver {
      */
     @Override
     public void failoverCompleted(String activeBackendId) {
+        BackendSites sites = serving().sites();
+        Serving next = open(sites, sites.site(activeBackendId));
+        Serving previous = serve(next);
+        if (!previous.site().name().equals(next.site().name())) {
+            LOG.info(
+                    "Data path moved from site '{}' to site '{}' at {}",
+                    previous.site().name(),
+                    next.site().name(),
+                    next.layout().root());
+        }
+    }
+
+    /**
+     * Serves the sites of {@code context} from now on, once the site it makes active proved writable (nothing changes
+     * otherwise); a copy in flight on this node is stopped first. In a promote the active site's directory is the same
+     * before and after (B served as a target is B served as the primary), so operations running meanwhile keep
+     * working on the same files. Target directories are not checked here but when they are used ({@link
+     * #updateHostReplication}, {@link #replicate}). Repeating it is fine; before {@link #doSetup} it sets up.
+     */
+    @Override
+    public void reconfigure(DriverContext context) {
+        Serving next = open(BackendSites.of(context), ActiveSite.resolve(context));
+        Serving previous = serve(next);
+        if (previous == null || !previous.sites().sameRolesAs(next.sites())) {
+            LOG.info(
+                    "Host {} serves site '{}' at {}; sites {} (were {})",
+                    context.host(),
+                    next.site().name(),
+                    next.layout().root(),
+                    next.sites(),
+                    previous == null ? "not set up" : previous.sites());
+        } else if (!previous.layout().root().equals(next.layout().root())) {
+            LOG.info(
+                    "Data path moved from site '{}' to site '{}' at {}",
+                    previous.site().name(),
+                    next.site().name(),
+                    next.layout().root());
+        }
+    }
+
+    /**
+     * Makes the served primary's files the backend's volumes and prepares every target for a full initial sync; see
+     * {@link HostReplication}. With an active backend id (this node serves a target; nothing was reset or promoted)
+     * it changes nothing and reports nothing. A copy in flight on this node is stopped first, and none runs while the
+     * sync metadata is forgotten, so no copy can write metadata from before the update after it.
+     *
+     * @throws DriverException when this node does not serve the primary, a site's directory is missing (nothing is
+     *     changed then), or sync metadata cannot be removed
+     */
+    @Override
+    public HostReplicationUpdate updateHostReplication(
+            String replicationStatus, String activeBackendId, List<VolumeSpec> volumes) {
         serving();
-        ActiveSite site = sites.site(activeBackendId);
-        Serving next = open(site);
-        generation.incrementAndGet(); // stops a copy in flight, so the lock comes quickly
+        if (!ActiveSite.namesPrimary(activeBackendId)) {
+            return new HostReplicationUpdate(replicationStatus, activeBackendId, List.of());
+        }
+        generation.incrementAndGet(); // a replication cycle running here stops at its next extent
         copies.lock();
         try {
-            Serving previous = serving;
-            serving = next;
-            generation.incrementAndGet(); // and a cycle that read the old site after the first bump stops too
-            if (!previous.site().name().equals(site.name())) {
-                LOG.info(
-                        "Data path moved from site '{}' to site '{}' at {}",
-                        previous.site().name(),
-                        site.name(),
-                        next.layout().root());
+            // Read under the lock, which a reconfigure takes to switch: the roles used are the ones served throughout.
+            Serving current = serving();
+            if (!current.site().primary()) {
+                throw new DriverException("Cannot update replication as the primary: this node serves site '"
+                        + current.site().name() + "'; reconfigure it with the new primary first");
             }
+            return hostReplication.update(current.site(), current.sites().targets(), volumes);
         } finally {
             copies.unlock();
         }
@@ -264,7 +324,7 @@ public final class SharedFilesystemDriver implements VolumeDriver {
      * The site's layout once its directory proved to exist and be writable (by creating {@code volumes/} if needed and
      * a probe file in it): a node that cannot write its site must not take work.
      */
-    private static Serving open(ActiveSite site) {
+    private static Serving open(BackendSites sites, ActiveSite site) {
         SiteLayout layout = BackendSites.layout(site);
         if (!BackendSites.reachable(layout)) {
             throw new DriverException(BackendSites.missing(site, layout));
@@ -277,7 +337,26 @@ public final class SharedFilesystemDriver implements VolumeDriver {
             throw new DriverException(
                     "Site directory " + layout.root() + " of site '" + site.name() + "' is not writable: " + e, e);
         }
-        return new Serving(site, layout);
+        return new Serving(sites, site, layout);
+    }
+
+    /**
+     * Switches to {@code next}: a copy in flight is stopped, so that the lock comes quickly, and the switch happens
+     * under it, so that no copy runs across it.
+     *
+     * @return what was served before; null before setup
+     */
+    private Serving serve(Serving next) {
+        generation.incrementAndGet();
+        copies.lock();
+        try {
+            Serving previous = serving;
+            serving = next;
+            generation.incrementAndGet(); // and a cycle that read the old site after the first bump stops too
+            return previous;
+        } finally {
+            copies.unlock();
+        }
     }
 
     private void forgetCopy(ActiveSite site, String volumeId) {

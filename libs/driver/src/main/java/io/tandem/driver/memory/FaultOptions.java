@@ -11,9 +11,23 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads the fault keys of the in-memory driver's options (listed in {@link InMemoryDriver}) and arms them on a
+ * Reads the fault keys of the in-memory driver's options (the table is in {@link InMemoryDriver}) and arms them on a
  * backend's {@link Faults}. Every key is checked before anything is armed, so a typo fails the node's start instead
  * of silently injecting nothing.
+ *
+ * <p>Keys are {@code delay.<op>}, {@code fail.<op>.on-call}, {@code fail.<op>.from-call}, {@code hang.<op>}, {@code
+ * hang.<op>.timeout} and {@code hang.<op>.release-file}, where {@code <op>} is an {@link Operation#key()}: {@code
+ * setup, create, delete, extend, initialize-connection, capacity, replicate, failover, failover-completed, freeze,
+ * thaw, update-host-replication, reconfigure}. For the promote, for example:
+ *
+ * <ul>
+ *   <li>{@code hang.update-host-replication=true}: the member's {@code updateHostReplication} blocks for good (a
+ *       system test kills that process with {@code kill -9}); with {@code
+ *       hang.update-host-replication.release-file=<path>} it proceeds once the file exists;
+ *   <li>{@code fail.update-host-replication.on-call=1}, {@code delay.update-host-replication=2s};
+ *   <li>{@code hang.reconfigure.release-file=<path>}, {@code fail.reconfigure.from-call=2}, {@code
+ *       delay.reconfigure=500ms}.
+ * </ul>
  */
 final class FaultOptions {
     private static final Pattern KEY =

@@ -27,8 +27,8 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Options ({@code tandem.volume.driver-options.*}), read at {@link #doSetup}, so that a separate volume-svc process
  * can be started slow or failing. {@code <op>} is one of {@code setup, create, delete, extend, initialize-connection,
- * capacity, replicate, failover, failover-completed, freeze, thaw, update-host-replication}; durations are {@code
- * 250ms}, {@code 2s}, {@code 1m}, {@code 1h} or ISO-8601 ({@code PT2S}).
+ * capacity, replicate, failover, failover-completed, freeze, thaw, update-host-replication, reconfigure} ({@link
+ * Operation#key()}); durations are {@code 250ms}, {@code 2s}, {@code 1m}, {@code 1h} or ISO-8601 ({@code PT2S}).
  *
  * <table>
  *   <caption>Option keys</caption>
@@ -54,8 +54,16 @@ import java.util.function.BooleanSupplier;
  * refuses unless this instance serves the primary. {@link #failover} runs its faults once, validates the target as the
  * shared-filesystem driver does ({@link ActiveSite#destination}) and returns per volume {@code failed-over} (or
  * {@code enabled} on failback to {@code default}) with the volume's location, or {@code status = error} for a volume
- * that is not replicated; no per-volume cost, so benchmarks measure the control plane. {@link #failoverCompleted} switches the site this instance
- * reports in connection info. {@code updateHostReplication} still refuses.
+ * that is not replicated; no per-volume cost, so benchmarks measure the control plane. {@link #failoverCompleted}
+ * switches the site this instance reports in connection info.
+ *
+ * <p>Promote, with the same semantics. {@link #reconfigure} runs its faults, then takes the new context's sites (the
+ * site it makes active is what connection info reports from then on); the backend itself, named by the context, must
+ * stay the same. {@link #updateHostReplication} runs its faults, then: with an active backend id (a node serving a
+ * target) it reports the status it was given and no updates; else, once this instance serves the primary, it reports
+ * {@code enabled} when the context has targets ({@code disabled} without) and per volume that replication status
+ * with the volume's location, which names no site and so stays what it was. Every volume is reported, for the reason
+ * replication reports them all; none goes to {@code error}.
  */
 public final class InMemoryDriver implements VolumeDriver {
     /** The name {@link io.tandem.driver.DriverFactory} and configuration know this driver by. */
@@ -63,9 +71,11 @@ public final class InMemoryDriver implements VolumeDriver {
     /** Option: total capacity in GiB. */
     public static final String OPTION_CAPACITY_GB = "capacity-gb";
 
+    /** The context and the site it makes active; one reference, so a reconfigure switches both in one write. */
+    private record Serving(DriverContext context, ActiveSite site) {}
+
     private volatile InMemoryBackend backend;
-    private volatile DriverContext context;
-    private volatile ActiveSite site;
+    private volatile Serving serving;
 
     /** The faults of backend {@code backend}, for tests. */
     public static Faults faults(String backend) {
@@ -87,8 +97,7 @@ public final class InMemoryDriver implements VolumeDriver {
         InMemoryBackend shared = InMemoryBackend.named(context.backend());
         applyOptions(shared, context.options());
         shared.faults().enter(Operation.SETUP, null);
-        site = ActiveSite.resolve(context);
-        this.context = context;
+        serving = new Serving(context, ActiveSite.resolve(context));
         backend = shared;
     }
 
@@ -117,7 +126,14 @@ public final class InMemoryDriver implements VolumeDriver {
                     "Volume " + volume.id() + " does not exist on in-memory backend " + shared.name());
         }
         return new ConnectionInfo(
-                "memory", Map.of("backend", shared.name(), "volume", volume.id(), "site", site.name()));
+                "memory",
+                Map.of(
+                        "backend",
+                        shared.name(),
+                        "volume",
+                        volume.id(),
+                        "site",
+                        serving.site().name()));
     }
 
     @Override
@@ -129,7 +145,7 @@ public final class InMemoryDriver implements VolumeDriver {
     @Override
     public ReplicationReport replicate(List<VolumeSpec> volumes, BooleanSupplier keepGoing) {
         enter(Operation.REPLICATE, null);
-        ActiveSite current = site;
+        ActiveSite current = serving.site();
         if (!current.primary()) {
             throw new DriverException("Replication runs from the primary site only; this node serves site '"
                     + current.name() + "' (fail back first)");
@@ -151,7 +167,8 @@ public final class InMemoryDriver implements VolumeDriver {
     @Override
     public FailoverResult failover(List<VolumeSpec> volumes, String secondaryId) {
         InMemoryBackend shared = enter(Operation.FAILOVER, null);
-        ActiveSite destination = ActiveSite.destination(context, site, secondaryId);
+        Serving current = serving;
+        ActiveSite destination = ActiveSite.destination(current.context(), current.site(), secondaryId);
         String replicationStatus =
                 destination.primary() ? VolumeUpdate.REPLICATION_ENABLED : VolumeUpdate.REPLICATION_FAILED_OVER;
         List<VolumeUpdate> updates = new ArrayList<>(volumes.size());
@@ -167,7 +184,8 @@ public final class InMemoryDriver implements VolumeDriver {
     @Override
     public void failoverCompleted(String activeBackendId) {
         enter(Operation.FAILOVER_COMPLETED, null);
-        site = ActiveSite.named(context, activeBackendId);
+        DriverContext context = serving.context();
+        serving = new Serving(context, ActiveSite.named(context, activeBackendId));
     }
 
     @Override
@@ -183,8 +201,39 @@ public final class InMemoryDriver implements VolumeDriver {
     @Override
     public HostReplicationUpdate updateHostReplication(
             String replicationStatus, String activeBackendId, List<VolumeSpec> volumes) {
-        enter(Operation.UPDATE_HOST_REPLICATION, null);
-        return VolumeDriver.super.updateHostReplication(replicationStatus, activeBackendId, volumes);
+        InMemoryBackend shared = enter(Operation.UPDATE_HOST_REPLICATION, null);
+        if (!ActiveSite.namesPrimary(activeBackendId)) {
+            return new HostReplicationUpdate(replicationStatus, activeBackendId, List.of());
+        }
+        Serving current = serving;
+        if (!current.site().primary()) {
+            throw new DriverException("Cannot update replication as the primary: this node serves site '"
+                    + current.site().name() + "'; reconfigure it with the new primary first");
+        }
+        String status = current.context().targets().isEmpty()
+                ? VolumeUpdate.REPLICATION_DISABLED
+                : VolumeUpdate.REPLICATION_ENABLED;
+        List<VolumeUpdate> updates = new ArrayList<>(volumes.size());
+        for (VolumeSpec volume : volumes) {
+            updates.add(new VolumeUpdate(volume.id(), null, status, location(shared, volume.id())));
+        }
+        return new HostReplicationUpdate(status, null, updates);
+    }
+
+    /**
+     * Takes the sites of {@code context} from now on, after running the faults (a failed or timed-out call changes
+     * nothing). The options are not read again: they were armed at {@link #doSetup} and stay armed.
+     *
+     * @throws DriverException when the context names another backend or an active backend id that is not a target
+     */
+    @Override
+    public void reconfigure(DriverContext context) {
+        InMemoryBackend shared = enter(Operation.RECONFIGURE, null);
+        if (!shared.name().equals(context.backend())) {
+            throw new DriverException("Cannot reconfigure in-memory backend " + shared.name() + " as backend '"
+                    + context.backend() + "': a reconfigure changes the roles of sites, not the backend");
+        }
+        serving = new Serving(context, ActiveSite.resolve(context));
     }
 
     /** The backend this instance serves (after {@link #doSetup}). */
@@ -195,7 +244,7 @@ public final class InMemoryDriver implements VolumeDriver {
     /** The active backend id this instance was set up with; null for the primary. */
     public String activeBackendId() {
         setUp();
-        return site.backendId();
+        return serving.site().backendId();
     }
 
     private static String location(InMemoryBackend shared, String volumeId) {

@@ -16,7 +16,8 @@ public enum Operation {
     FREEZE("freeze"),
     THAW("thaw"),
     REPLICATE("replicate"),
-    UPDATE_HOST_REPLICATION("update-host-replication");
+    UPDATE_HOST_REPLICATION("update-host-replication"),
+    RECONFIGURE("reconfigure");
 
     private final String key;
 

@@ -68,8 +68,13 @@ public record ActiveSite(String backendId, String location) {
         return destination;
     }
 
+    /** True when {@code backendId} names the primary: null, blank or {@code default}. */
+    public static boolean namesPrimary(String backendId) {
+        return backendId == null || backendId.isBlank() || PRIMARY_ID.equals(backendId);
+    }
+
     private static Optional<ActiveSite> find(DriverContext context, String id) {
-        if (id == null || id.isBlank() || PRIMARY_ID.equals(id)) {
+        if (namesPrimary(id)) {
             return Optional.of(new ActiveSite(null, context.primaryLocation()));
         }
         return context.targets().stream()

@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -60,6 +62,25 @@ public final class BackendSites {
     /** The destination of a failover from {@code active}; see {@link ActiveSite#destination}. */
     public ActiveSite destination(ActiveSite active, String secondaryId) {
         return ActiveSite.destination(context, active, secondaryId);
+    }
+
+    /**
+     * True when {@code other} names the same primary directory and the same targets in the same order: the sites have
+     * the same roles, whatever else the contexts differ in.
+     */
+    public boolean sameRolesAs(BackendSites other) {
+        return Objects.equals(context.primaryLocation(), other.context.primaryLocation())
+                && context.targets().equals(other.context.targets());
+    }
+
+    /** The roles for logs: {@code primary <directory>, targets [<id>=<directory>, …]}. */
+    @Override
+    public String toString() {
+        return "primary " + primary.location()
+                + ", targets "
+                + targets.stream()
+                        .map(target -> target.backendId() + "=" + target.location())
+                        .collect(Collectors.joining(", ", "[", "]"));
     }
 
     /**

@@ -201,6 +201,19 @@ public final class ExtentReplicator {
         }
     }
 
+    /**
+     * Removes only the sync metadata of {@code volumeId}'s copy on {@code targetSite}, keeping the copy: the next sync
+     * then compares the source with the copy's actual bytes (a full initial sync that writes only what differs). Used
+     * when a site takes a new role, since metadata from an earlier life of the site may vouch for bytes it no longer
+     * describes. Nothing there is fine.
+     *
+     * @return true when metadata was removed
+     */
+    public boolean forgetSyncState(Path targetSite, String volumeId) throws IOException {
+        SiteLayout layout = SiteLayout.at(targetSite);
+        return invalidate(metadataFileOf(layout.root(), layout.volumeFile(volumeId)));
+    }
+
     private static Path metadataFileOf(Path siteRoot, Path volumeFile) {
         return siteRoot.resolve(SiteLayout.METADATA_DIR)
                 .resolve(SYNC_DIR)
@@ -236,11 +249,17 @@ public final class ExtentReplicator {
         return UNKNOWN;
     }
 
-    /** Deletes the metadata, durably, so a crash after the next write cannot leave it vouching for stale data. */
-    private static void invalidate(Path metaFile) throws IOException {
+    /**
+     * Deletes the metadata, durably, so a crash after the next write cannot leave it vouching for stale data.
+     *
+     * @return true when there was metadata to delete
+     */
+    private static boolean invalidate(Path metaFile) throws IOException {
         if (Files.deleteIfExists(metaFile)) {
             ExtentMetadata.syncDirectory(metaFile.getParent());
+            return true;
         }
+        return false;
     }
 
     /**

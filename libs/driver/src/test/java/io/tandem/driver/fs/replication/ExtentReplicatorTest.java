@@ -190,6 +190,25 @@ class ExtentReplicatorTest {
     }
 
     @Test
+    void forgetSyncStateKeepsTheCopyAndMakesTheNextSyncCompareItsBytes() throws Exception {
+        replicator.sync(source, target);
+        // The copy goes stale behind the metadata's back: its mtime is put back, so the metadata still vouches for it.
+        FileTime synced = Files.getLastModifiedTime(target);
+        write(target, 10L * MIB + 100, bytes(50, 8));
+        Files.setLastModifiedTime(target, synced);
+        assertEquals(0, replicator.sync(source, target).bytesCopied(), "trusted metadata hides the stale extent");
+
+        assertTrue(replicator.forgetSyncState(targetSite, id));
+
+        assertTrue(Files.exists(target), "the copy is kept");
+        assertFalse(Files.exists(ExtentReplicator.metadataFile(targetSite, id)));
+        assertFalse(replicator.forgetSyncState(targetSite, id), "nothing left to forget: still fine");
+        SyncResult full = replicator.sync(source, target);
+        assertEquals(1, full.extentsCopied(), "the byte compare rewrites only the stale extent");
+        assertSameContents();
+    }
+
+    @Test
     void idleOneGibVolume() throws Exception {
         resize(source, 1L << 30);
         write(source, 700L * MIB, bytes(4096, 11));

@@ -24,6 +24,8 @@ import io.tandem.proto.v1.ListFailoversRequest;
 import io.tandem.proto.v1.ListFailoversResponse;
 import io.tandem.proto.v1.ListServicesRequest;
 import io.tandem.proto.v1.ListServicesResponse;
+import io.tandem.proto.v1.PromoteRequest;
+import io.tandem.proto.v1.PromoteResponse;
 import io.tandem.proto.v1.ReplicationServiceGrpc.ReplicationServiceImplBase;
 import io.tandem.proto.v1.ThawRequest;
 import io.tandem.proto.v1.ThawResponse;
@@ -114,6 +116,11 @@ public final class FakeReplication extends ScriptedBackend {
         @Override
         public void getFailover(GetFailoverRequest request, StreamObserver<GetFailoverResponse> observer) {
             respond("GetFailover", request, observer, GetFailoverResponse.getDefaultInstance());
+        }
+
+        @Override
+        public void promote(PromoteRequest request, StreamObserver<PromoteResponse> observer) {
+            respond("Promote", request, observer, PromoteResponse.getDefaultInstance());
         }
     }
 }

@@ -12,8 +12,8 @@ import java.util.Set;
 /**
  * The command-line parser. Words that are not options walk down the command tree until they reach a command; after
  * that they are its positional arguments. Options may come anywhere: the global ones are known everywhere, a command's
- * own options after its name. {@code --name=value} equals {@code --name value}; {@code --} ends the options;
- * {@code -h}/{@code --help} asks for help.
+ * own options after its name. {@code --name=value} equals {@code --name value}; an option with a value is given at most
+ * once unless it is repeatable; {@code --} ends the options; {@code -h}/{@code --help} asks for help.
  */
 final class ArgParser {
     /** The parse of one command line: the words of the command (program name first), what they name, the rest. */
@@ -32,6 +32,7 @@ final class ArgParser {
         CommandNode node = root;
         Set<String> flags = new HashSet<>();
         Map<String, String> values = new HashMap<>();
+        Map<String, List<String>> repeated = new HashMap<>();
         List<String> positionals = new ArrayList<>();
         boolean help = false;
         boolean optionsEnded = false;
@@ -63,7 +64,9 @@ final class ArgParser {
                 } else {
                     throw new UsageException("option " + name + " needs a value (" + option.label() + ")", path, here);
                 }
-                if (values.putIfAbsent(name, value) != null) {
+                if (option.repeatable()) {
+                    repeated.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
+                } else if (values.putIfAbsent(name, value) != null) {
                     throw new UsageException("option " + name + " given twice", path, here);
                 }
             } else if (node instanceof CommandGroup group) {
@@ -76,7 +79,7 @@ final class ArgParser {
             }
         }
         if (help || node instanceof CommandGroup) {
-            return new Parsed(List.copyOf(path), node, new Args(flags, values, Map.of()), help);
+            return new Parsed(List.copyOf(path), node, new Args(flags, values, repeated, Map.of()), help);
         }
         Command command = (Command) node;
         List<Argument> declared = command.arguments();
@@ -91,7 +94,7 @@ final class ArgParser {
         for (int i = 0; i < declared.size(); i++) {
             arguments.put(declared.get(i).name(), positionals.get(i));
         }
-        return new Parsed(List.copyOf(path), command, new Args(flags, values, arguments), false);
+        return new Parsed(List.copyOf(path), command, new Args(flags, values, repeated, arguments), false);
     }
 
     private Optional<Option> find(CommandNode node, String name) {

@@ -1,14 +1,25 @@
 package io.tandem.cli;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
-/** What the parser found for one command: the flags given, the option values, the positional arguments by name. */
-record Args(Set<String> flags, Map<String, String> values, Map<String, String> arguments) {
+/**
+ * What the parser found for one command: the flags given, the option values, the values of repeatable options in the
+ * order given, the positional arguments by name.
+ */
+record Args(
+        Set<String> flags,
+        Map<String, String> values,
+        Map<String, List<String>> repeated,
+        Map<String, String> arguments) {
     Args {
         flags = Set.copyOf(flags);
         values = Map.copyOf(values);
+        repeated = repeated.entrySet().stream()
+                .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> List.copyOf(e.getValue())));
         arguments = Map.copyOf(arguments);
     }
 
@@ -18,6 +29,11 @@ record Args(Set<String> flags, Map<String, String> values, Map<String, String> a
 
     Optional<String> value(String option) {
         return Optional.ofNullable(values.get(option));
+    }
+
+    /** Every value of a repeatable option, in the order given; empty when it was not given. */
+    List<String> all(String option) {
+        return repeated.getOrDefault(option, List.of());
     }
 
     /** The positional argument declared under {@code name} (always present once parsing succeeded). */

@@ -75,6 +75,12 @@ record Command(
             return this;
         }
 
+        /** An option with a value that may be given several times ({@link Args#all}). */
+        Builder repeatableOption(String optionName, String valueName, String help) {
+            options.add(Option.repeatable(optionName, valueName, help));
+            return this;
+        }
+
         Builder argument(String argumentName, String help) {
             arguments.add(new Argument(argumentName, help));
             return this;

@@ -12,19 +12,26 @@ import io.tandem.proto.v1.FreezeRequest;
 import io.tandem.proto.v1.FreezeResponse;
 import io.tandem.proto.v1.GetFailoverRequest;
 import io.tandem.proto.v1.GetFailoverResponse;
+import io.tandem.proto.v1.PromoteRequest;
+import io.tandem.proto.v1.PromoteResponse;
+import io.tandem.proto.v1.ReplicationTarget;
 import io.tandem.proto.v1.ThawRequest;
 import io.tandem.proto.v1.ThawResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * {@code tandem failover|failback|freeze|thaw}: ReplicationService.Failover (backend id "default" for a failback),
- * Freeze and Thaw of one cluster or host, and {@code --wait}, which follows the failover journal row to its end.
+ * {@code tandem failover|failback|promote|freeze|thaw}: ReplicationService.Failover (backend id "default" for a
+ * failback), Promote, Freeze and Thaw of one cluster or host, and {@code --wait}, which follows the failover journal
+ * row (of a failover, failback or promote) to its end.
  */
 final class FailoverCommands {
-    /** Exit status of {@code --wait} when the failover completed with fenced members. */
+    /** Exit status of {@code --wait} when the failover (or promote) completed with fenced members. */
     static final int FENCED = 3;
     /** How often {@code --wait} polls GetFailover. */
     static final Duration POLL_INTERVAL = Duration.ofSeconds(1);
@@ -48,7 +55,7 @@ final class FailoverCommands {
 
     private FailoverCommands() {}
 
-    /** What a failover, freeze or thaw names: exactly one of a cluster and a host. */
+    /** What a failover, promote, freeze or thaw names: exactly one of a cluster and a host. */
     record Target(String cluster, String host) {
         static Target of(Invocation invocation) throws UsageException {
             Optional<String> cluster = invocation.args().value("--cluster");
@@ -108,6 +115,39 @@ final class FailoverCommands {
                 .runs(invocation -> failover(invocation, "default", "failback"));
     }
 
+    static Command promote() {
+        return Command.named("promote")
+                .summary(
+                        "make the site a cluster (or host) serves its primary, with new targets; prints the journal id")
+                .synopsis(TARGET_SYNOPSIS + " (--target BACKEND_ID=LOCATION... | --no-targets) [--wait]")
+                .description(
+                        """
+                        Promotes the site a cluster, or a non-clustered host, currently serves to be its primary and
+                        sets its new replication targets, online (ReplicationService.Promote): after a failover from
+                        site A to site B, 'tandem promote --cluster cluster1@fs1 --target site-c=/srv/site-c' makes B
+                        the primary, replicating to C. No restart, no configuration edit. The call returns once the
+                        promote is claimed: this prints its journal id, and the promote runs on in replication-svc
+                        like a failover (drain, update on one member, commit with a new epoch, every live member
+                        acknowledges). Follow it with 'tandem failover-journal show ID', or give --wait.
+
+                        Give every target the backend is to have afterwards, one --target each, in order. To leave it
+                        without replication, say so with --no-targets: a promote with neither is refused, so that a
+                        forgotten --target never drops replication. A promote that failed leaves the backend in
+                        error: promote again (with the same or other targets) to retry. Not idempotent: after an
+                        ambiguous failure (a deadline), look for the row with 'tandem failover-journal list --target
+                        NAME --unfinished' before trying again.""")
+                .option("--cluster", "NAME", CLUSTER_HELP)
+                .option("--host", "HOST", HOST_HELP)
+                .repeatableOption(
+                        "--target",
+                        "BACKEND_ID=LOCATION",
+                        "a replication target after the promote: its backend id and where it is (the site directory,"
+                                + " for the shared-filesystem driver); repeat for each target")
+                .flag("--no-targets", "no targets: the backend ends with replication disabled")
+                .flag("--wait", WAIT_HELP)
+                .runs(FailoverCommands::promote);
+    }
+
     static Command freeze() {
         return Command.named("freeze")
                 .summary("freeze a cluster (or host): create, delete and extend are refused")
@@ -165,6 +205,79 @@ final class FailoverCommands {
             return Tandem.OK;
         }
         return await(invocation, id, label, row);
+    }
+
+    private static int promote(Invocation invocation) throws UsageException, InterruptedException {
+        Target target = Target.of(invocation);
+        List<ReplicationTarget> targets = targets(invocation);
+        PromoteRequest.Builder request = PromoteRequest.newBuilder().addAllTargets(targets);
+        if (target.cluster() != null) {
+            request.setCluster(target.cluster());
+        } else {
+            request.setHost(target.host());
+        }
+        PromoteResponse response = invocation.replication().promote(request.build());
+        Failover row = response.getFailover();
+        long id = response.getFailoverId() != 0 ? response.getFailoverId() : row.getId();
+        String label = kind(row, "promote") + " " + id;
+        if (invocation.json()) {
+            invocation.printJson(response);
+        } else {
+            String name = row.getTarget().isEmpty() ? target.name() : row.getTarget();
+            String roles = response.hasFailover()
+                    ? ", " + Text.backend(row.getFromBackendId())
+                            + (row.getFromBackendId().isEmpty() ? " stays" : " becomes") + " the primary"
+                    : "";
+            invocation.out().println(label + " claimed: " + name + roles);
+            invocation.out().println("new targets: " + targetList(targets));
+        }
+        if (!invocation.args().has("--wait")) {
+            if (!invocation.json()) {
+                invocation.out().println("follow it with 'tandem failover-journal show " + id + "', or use --wait");
+            }
+            return Tandem.OK;
+        }
+        return await(invocation, id, label, row);
+    }
+
+    /**
+     * The targets of {@code --target BACKEND_ID=LOCATION} (split at the first {@code =}: a backend id has none, a
+     * location may), in order; none only when {@code --no-targets} says so.
+     */
+    static List<ReplicationTarget> targets(Invocation invocation) throws UsageException {
+        List<String> given = invocation.args().all("--target");
+        boolean none = invocation.args().has("--no-targets");
+        if (none && !given.isEmpty()) {
+            throw invocation.usageError("--no-targets and --target exclude each other");
+        }
+        if (!none && given.isEmpty()) {
+            throw invocation.usageError("give each new replication target with --target BACKEND_ID=LOCATION, or"
+                    + " --no-targets to leave the backend without replication");
+        }
+        List<ReplicationTarget> targets = new ArrayList<>();
+        for (String text : given) {
+            int equals = text.indexOf('=');
+            if (equals < 0
+                    || text.substring(0, equals).isBlank()
+                    || text.substring(equals + 1).isBlank()) {
+                throw invocation.usageError("--target: '" + text + "' is not BACKEND_ID=LOCATION");
+            }
+            targets.add(ReplicationTarget.newBuilder()
+                    .setBackendId(text.substring(0, equals))
+                    .setLocation(text.substring(equals + 1))
+                    .build());
+        }
+        return targets;
+    }
+
+    /** {@code site-c (/srv/site-c), site-a (/srv/site-a)}, or what no targets means. */
+    static String targetList(List<ReplicationTarget> targets) {
+        if (targets.isEmpty()) {
+            return "none (replication disabled)";
+        }
+        return targets.stream()
+                .map(t -> t.getBackendId() + " (" + t.getLocation() + ")")
+                .collect(Collectors.joining(", "));
     }
 
     /** Polls the journal row until a final phase, printing each phase seen; the exit status tells how it ended. */

@@ -10,13 +10,62 @@ final class Help {
 
     private Help() {}
 
-    /** The one usage line of a command or group, e.g. {@code usage: tandem cluster show NAME [--binary BINARY]}. */
+    /**
+     * The usage of a command or group, e.g. {@code usage: tandem cluster show NAME [--binary BINARY]}: one line, or,
+     * when that is wider than {@link #WIDTH}, the synopsis broken between its top-level groups (never inside
+     * parentheses or brackets) with the continuation lines aligned under its start.
+     */
     static String usageLine(List<String> path, CommandNode node) {
-        String words = String.join(" ", path);
+        String words = "usage: " + String.join(" ", path);
         if (node instanceof Command command) {
-            return ("usage: " + words + " " + command.synopsis()).stripTrailing();
+            String line = (words + " " + command.synopsis()).stripTrailing();
+            return line.length() <= WIDTH ? line : broken(words, command.synopsis());
         }
-        return "usage: " + words + " COMMAND [options]";
+        return words + " COMMAND [options]";
+    }
+
+    private static String broken(String words, String synopsis) {
+        String indent = " ".repeat(words.length() + 1);
+        StringBuilder text = new StringBuilder(words);
+        int width = words.length();
+        boolean first = true;
+        for (String group : groups(synopsis)) {
+            if (!first && width + 1 + group.length() > WIDTH) {
+                text.append("\n").append(indent).append(group);
+                width = indent.length() + group.length();
+            } else {
+                text.append(' ').append(group);
+                width += 1 + group.length();
+            }
+            first = false;
+        }
+        return text.toString();
+    }
+
+    /** {@code (--a X | --b Y) [--c]} as {@code (--a X | --b Y)} and {@code [--c]}: split at blanks outside brackets. */
+    private static List<String> groups(String synopsis) {
+        List<String> groups = new ArrayList<>();
+        StringBuilder group = new StringBuilder();
+        int depth = 0;
+        for (char c : synopsis.strip().toCharArray()) {
+            if (c == ' ' && depth == 0) {
+                if (group.length() > 0) {
+                    groups.add(group.toString());
+                    group.setLength(0);
+                }
+                continue;
+            }
+            if (c == '(' || c == '[') {
+                depth++;
+            } else if ((c == ')' || c == ']') && depth > 0) {
+                depth--;
+            }
+            group.append(c);
+        }
+        if (group.length() > 0) {
+            groups.add(group.toString());
+        }
+        return groups;
     }
 
     static String render(List<String> path, CommandNode node, List<Option> globals, String footer) {

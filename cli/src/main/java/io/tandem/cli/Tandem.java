@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  * future {@code tandem-manage}) can add groups with {@link CommandGroup#with}.
  *
  * <p>Exit status: {@value #OK} done, {@value #FAILED} a call failed, {@value #USAGE} usage error; commands may define
- * more ({@code failover --wait}: {@value FailoverCommands#FENCED} completed with fenced members).
+ * more ({@code failover --wait}, {@code promote --wait}: {@value FailoverCommands#FENCED} completed with fenced
+ * members).
  */
 public final class Tandem {
     public static final String PROGRAM = "tandem";
@@ -50,13 +51,13 @@ public final class Tandem {
 
     private static final String DESCRIPTION =
             """
-            Tandem's command-line client. Talks gRPC to replication-svc (clusters, services, failover, the failover
-            journal) and, for 'node status', to one volume node.""";
+            Tandem's command-line client. Talks gRPC to replication-svc (clusters, services, failover, promote, the
+            failover journal) and, for 'node status', to one volume node.""";
 
     private static final String FOOTER =
             """
-            Exit status: 0 done; 1 a call failed (with --wait: the failover failed or was reverted); 2 usage error;
-            3 (--wait) the failover completed with fenced members.
+            Exit status: 0 done; 1 a call failed (with --wait: the failover or promote failed or was reverted); 2
+            usage error; 3 (--wait) the failover or promote completed with fenced members.
 
             Environment: TANDEM_REPLICATION_ADDRESS (replication-svc's address), TANDEM_USER (sent as x-tandem-user,
             recorded in the failover journal; default $USER).""";
@@ -116,6 +117,7 @@ public final class Tandem {
                 ServiceCommands.group(),
                 FailoverCommands.failover(),
                 FailoverCommands.failback(),
+                FailoverCommands.promote(),
                 FailoverCommands.freeze(),
                 FailoverCommands.thaw(),
                 JournalCommands.group(),

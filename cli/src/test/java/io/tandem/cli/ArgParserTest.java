@@ -58,6 +58,25 @@ class ArgParserTest {
         assertEquals("tandem failback", name(p));
         assertEquals(Optional.of("node1@fs1"), p.args().value("--host"));
 
+        p = parse(
+                "promote",
+                "--cluster",
+                "cluster1@fs1",
+                "--target",
+                "site-c=/srv/site-c",
+                "--wait",
+                "--target=site-a=/srv/site-a");
+        assertEquals("tandem promote", name(p));
+        assertEquals(Optional.of("cluster1@fs1"), p.args().value("--cluster"));
+        assertEquals(
+                List.of("site-c=/srv/site-c", "site-a=/srv/site-a"), p.args().all("--target"));
+        assertEquals(Optional.empty(), p.args().value("--target"));
+        assertTrue(p.args().has("--wait"));
+
+        p = parse("promote", "--host", "node1@fs1", "--no-targets");
+        assertTrue(p.args().has("--no-targets"));
+        assertEquals(List.of(), p.args().all("--target"));
+
         assertEquals("tandem freeze", name(parse("freeze", "--cluster", "c@b")));
         assertEquals("tandem thaw", name(parse("thaw", "--host", "n@b")));
 
@@ -110,8 +129,8 @@ class ArgParserTest {
     @Test
     void mistakesAreUsageErrorsNamingTheCommand() {
         assertUsage(
-                "unknown command 'clusters' for 'tandem' (one of: cluster, service, failover, failback, freeze, thaw,"
-                        + " failover-journal, node)",
+                "unknown command 'clusters' for 'tandem' (one of: cluster, service, failover, failback, promote,"
+                        + " freeze, thaw, failover-journal, node)",
                 "tandem",
                 "clusters");
         assertUsage(
@@ -146,6 +165,14 @@ class ArgParserTest {
                 "a",
                 "--target",
                 "b");
+        assertUsage(
+                "option --target needs a value (--target BACKEND_ID=LOCATION)",
+                "tandem promote",
+                "promote",
+                "--cluster",
+                "c",
+                "--target");
+        assertUsage("option --no-targets takes no value", "tandem promote", "promote", "--no-targets=yes");
         assertUsage("missing ID", "tandem failover-journal show", "failover-journal", "show");
         assertUsage("missing ADDRESS", "tandem node status", "node", "status");
         assertUsage(
@@ -210,6 +237,16 @@ class ArgParserTest {
                 "failback --backend-id x --cluster c",
                 "freeze",
                 "thaw --cluster a --host b",
+                "promote --cluster c",
+                "promote --no-targets",
+                "promote --cluster a --host b --no-targets",
+                "promote --cluster c --no-targets --target a=/a",
+                "promote --cluster c --target a",
+                "promote --cluster c --target =/a",
+                "promote --cluster c --target a=",
+                "promote --cluster c --target a=/a --target b",
+                "promote --cluster c --target",
+                "promote --cluster c --no-targets extra",
                 "failover-journal list --limit -1",
                 "failover-journal list --limit many",
                 "failover-journal show abc",
@@ -223,9 +260,11 @@ class ArgParserTest {
         assertEquals(Tandem.USAGE, run.status(), line);
         assertEquals("", run.out(), line);
         List<String> lines = run.err().lines().toList();
-        assertEquals(2, lines.size(), line + ": " + run.err());
+        assertTrue(lines.size() >= 2, line + ": " + run.err());
         assertTrue(lines.get(0).startsWith("tandem: "), lines.get(0));
         assertTrue(lines.get(1).startsWith("usage: tandem"), lines.get(1));
+        // A usage wider than the terminal continues on indented lines; nothing else follows it.
+        lines.subList(2, lines.size()).forEach(more -> assertTrue(more.startsWith("    "), line + ": " + run.err()));
     }
 
     @Test
@@ -238,6 +277,21 @@ class ArgParserTest {
         assertEquals(
                 "tandem: ID: 'x' is not a journal id (a positive number)\nusage: tandem failover-journal show ID\n",
                 run("failover-journal", "show", "x").err());
+        // Wider than 80 columns: broken between groups, aligned under the synopsis.
+        String promoteUsage = "usage: tandem promote (--cluster NAME | --host HOST)\n"
+                + "                      (--target BACKEND_ID=LOCATION... | --no-targets) [--wait]\n";
+        assertEquals(
+                "tandem: give each new replication target with --target BACKEND_ID=LOCATION, or --no-targets to leave"
+                        + " the backend without replication\n" + promoteUsage,
+                run("promote", "--cluster", "cluster1@fs1", "--wait").err());
+        assertEquals(
+                "tandem: --no-targets and --target exclude each other\n" + promoteUsage,
+                run("promote", "--cluster", "c", "--target", "a=/a", "--no-targets")
+                        .err());
+        assertEquals(
+                "tandem: --target: 'site-c:/srv/site-c' is not BACKEND_ID=LOCATION\n" + promoteUsage,
+                run("promote", "--cluster", "c", "--target", "site-c:/srv/site-c")
+                        .err());
     }
 
     @Test
@@ -262,6 +316,7 @@ class ArgParserTest {
                         "service list",
                         "failover",
                         "failback",
+                        "promote",
                         "freeze",
                         "thaw",
                         "failover-journal",
@@ -290,6 +345,17 @@ class ArgParserTest {
         for (String option : List.of("--cluster NAME", "--host HOST", "--backend-id ID", "--wait", "--timeout")) {
             assertTrue(failover.contains(option), option + " in\n" + failover);
         }
+        String promote = run("promote", "--help").out();
+        for (String option : List.of(
+                "--cluster NAME",
+                "--host HOST",
+                "--target BACKEND_ID=LOCATION",
+                "--no-targets",
+                "--wait",
+                "--timeout")) {
+            assertTrue(promote.contains(option), option + " in\n" + promote);
+        }
+        assertTrue(run("--help").out().contains("  promote "), run("--help").out());
         assertTrue(run("cluster", "show", "-h").out().contains("NAME"));
     }
 
@@ -316,6 +382,22 @@ class ArgParserTest {
                 collect(path, child, into);
             }
         }
+    }
+
+    @Test
+    void aLongUsageBreaksBetweenGroupsOnly() {
+        Command command = Command.named("x")
+                .synopsis("(--aaaaaaaaaa A | --bbbbbbbbbb B) [--cccccccccc C] (--dddddddddd D | --eeeeeeeeee)")
+                .runs(invocation -> Tandem.OK);
+        assertEquals(
+                "usage: tandem x (--aaaaaaaaaa A | --bbbbbbbbbb B) [--cccccccccc C]\n"
+                        + "                (--dddddddddd D | --eeeeeeeeee)",
+                Help.usageLine(List.of("tandem", "x"), command));
+        assertEquals(
+                "usage: tandem cluster show NAME [--binary BINARY]",
+                Help.usageLine(
+                        List.of("tandem", "cluster", "show"),
+                        ClusterCommands.group().child("show").orElseThrow()));
     }
 
     @Test

@@ -33,6 +33,9 @@ import io.tandem.proto.v1.ListFailoversRequest;
 import io.tandem.proto.v1.ListFailoversResponse;
 import io.tandem.proto.v1.ListServicesRequest;
 import io.tandem.proto.v1.ListServicesResponse;
+import io.tandem.proto.v1.PromoteRequest;
+import io.tandem.proto.v1.PromoteResponse;
+import io.tandem.proto.v1.ReplicationTarget;
 import io.tandem.proto.v1.ThawRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -406,6 +409,178 @@ class EndToEndTest {
                         .build()),
                 fake.requests("Failover"));
         assertEquals(List.of(GetFailoverRequest.newBuilder().setId(43).build()), fake.requests("GetFailover"));
+    }
+
+    private static PromoteResponse promoteClaimed() {
+        return PromoteResponse.newBuilder()
+                .setFailoverId(45)
+                .setFailover(Messages.promote45(FailoverPhase.FAILOVER_PHASE_CLAIMED))
+                .build();
+    }
+
+    private static GetFailoverResponse promoteRow(FailoverPhase phase) {
+        return GetFailoverResponse.newBuilder()
+                .setFailover(Messages.promote45(phase))
+                .build();
+    }
+
+    private static ReplicationTarget target(String backendId, String location) {
+        return ReplicationTarget.newBuilder()
+                .setBackendId(backendId)
+                .setLocation(location)
+                .build();
+    }
+
+    @Test
+    void promoteSendsEveryTargetInOrderAndPrintsTheJournalId() {
+        fake.answer("Promote", promoteClaimed());
+
+        Run run = tandem(
+                "promote", "--cluster", "cluster1@fs1", "--target", "site-c=/srv/site-c", "--target=site-a=/srv/a=b");
+
+        assertEquals(0, run.status(), run.err());
+        assertEquals("", run.err());
+        assertEquals(
+                List.of(
+                        "promote 45 claimed: cluster1@fs1, rep1 becomes the primary",
+                        "new targets: site-c (/srv/site-c), site-a (/srv/a=b)",
+                        "follow it with 'tandem failover-journal show 45', or use --wait"),
+                run.outLines());
+        assertEquals(
+                List.of(PromoteRequest.newBuilder()
+                        .setCluster("cluster1@fs1")
+                        .addTargets(target("site-c", "/srv/site-c"))
+                        .addTargets(target("site-a", "/srv/a=b"))
+                        .build()),
+                fake.requests("Promote"));
+        assertNotNull(fake.calls().get(0).deadline());
+        assertEquals("alice", headers.get(0).get(USER));
+        assertEquals(List.of(), fake.requests("GetFailover"));
+        assertEquals(List.of(), sleeps);
+    }
+
+    @Test
+    void promoteWithNoTargetsSaysSoAndSendsNone() {
+        fake.answer(
+                "Promote",
+                PromoteResponse.newBuilder()
+                        .setFailoverId(45)
+                        .setFailover(Messages.promote45(FailoverPhase.FAILOVER_PHASE_CLAIMED).toBuilder()
+                                .setFromBackendId(""))
+                        .build());
+
+        Run run = tandem("promote", "--host", "node1@fs1", "--no-targets");
+
+        assertEquals(0, run.status(), run.err());
+        assertEquals(
+                List.of(
+                        "promote 45 claimed: cluster1@fs1, (primary) stays the primary",
+                        "new targets: none (replication disabled)",
+                        "follow it with 'tandem failover-journal show 45', or use --wait"),
+                run.outLines());
+        assertEquals(List.of(PromoteRequest.newBuilder().setHost("node1@fs1").build()), fake.requests("Promote"));
+    }
+
+    @Test
+    void promoteWaitFollowsTheJournalRowToItsEnd() {
+        fake.answer("Promote", promoteClaimed());
+        fake.answer(
+                "GetFailover",
+                promoteRow(FailoverPhase.FAILOVER_PHASE_DRAINING),
+                promoteRow(FailoverPhase.FAILOVER_PHASE_PROMOTING),
+                promoteRow(FailoverPhase.FAILOVER_PHASE_PROMOTING),
+                promoteRow(FailoverPhase.FAILOVER_PHASE_COMPLETING),
+                promoteRow(FailoverPhase.FAILOVER_PHASE_COMPLETED));
+
+        Run run = tandem("promote", "--cluster", "cluster1@fs1", "--target", "site-c=/srv/site-c", "--wait");
+
+        assertEquals(0, run.status(), run.err());
+        assertEquals(
+                List.of(
+                        "promote 45 claimed: cluster1@fs1, rep1 becomes the primary",
+                        "new targets: site-c (/srv/site-c)",
+                        "promote 45: draining",
+                        "promote 45: promoting on node1@fs1",
+                        "promote 45: completing, epoch 3",
+                        "promote 45: completed in 4.2s, epoch 3"),
+                run.outLines());
+        assertEquals(5, fake.requests("GetFailover").size());
+        fake.requests("GetFailover")
+                .forEach(r ->
+                        assertEquals(GetFailoverRequest.newBuilder().setId(45).build(), r));
+        assertEquals(5, sleeps.size());
+        sleeps.forEach(d -> assertEquals(FailoverCommands.POLL_INTERVAL, d));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "FAILOVER_PHASE_COMPLETED_WITH_FENCED_MEMBERS, 3, "
+                + "promote 45: completed-with-fenced-members in 4.2s; epoch 3; fenced: node3@fs1",
+        "FAILOVER_PHASE_FAILED, 1, promote 45: failed in 4.2s: driver failed: site rep1 unreachable",
+        "FAILOVER_PHASE_REVERTED, 1, promote 45: reverted in 4.2s: driver failed: site rep1 unreachable",
+    })
+    void promoteWaitExitStatusTellsHowItEnded(FailoverPhase phase, int status, String lastLine) {
+        fake.answer("Promote", promoteClaimed());
+        fake.answer("GetFailover", promoteRow(phase));
+
+        Run run = tandem("promote", "--cluster", "cluster1@fs1", "--no-targets", "--wait");
+
+        assertEquals(status, run.status());
+        List<String> lines = run.outLines();
+        assertEquals(lastLine.replace("; epoch", ", epoch"), lines.get(lines.size() - 1));
+        assertEquals("", run.err());
+    }
+
+    @Test
+    void promoteErrorsAreOneLine() {
+        fake.answer(
+                "Promote",
+                Status.INVALID_ARGUMENT.withDescription("backend_id rep1 is the site being promoted of cluster1@fs1."),
+                Status.FAILED_PRECONDITION.withDescription(
+                        "an unfinished failover or promote exists for cluster1@fs1"));
+
+        Run invalid = tandem("promote", "--cluster", "cluster1@fs1", "--target", "rep1=/sites/fs1/secondary");
+        Run running = tandem("promote", "--cluster", "cluster1@fs1", "--no-targets", "--wait");
+
+        assertEquals(1, invalid.status());
+        assertEquals("", invalid.out());
+        assertEquals(
+                "tandem: INVALID_ARGUMENT: backend_id rep1 is the site being promoted of cluster1@fs1.\n",
+                invalid.err());
+        assertEquals(1, running.status());
+        assertEquals(
+                "tandem: FAILED_PRECONDITION: an unfinished failover or promote exists for cluster1@fs1\n",
+                running.err());
+        assertEquals(List.of(), fake.requests("GetFailover"));
+        assertEquals(List.of(), sleeps);
+    }
+
+    @Test
+    void aReplicationServiceWithoutPromoteIsOneLine() {
+        fake.answer(
+                "Promote",
+                Status.UNIMPLEMENTED.withDescription("Method not found: tandem.v1.ReplicationService/Promote"));
+
+        Run run = tandem("promote", "--cluster", "cluster1@fs1", "--no-targets");
+
+        assertEquals(1, run.status());
+        assertEquals("", run.out());
+        assertEquals("tandem: UNIMPLEMENTED: Method not found: tandem.v1.ReplicationService/Promote\n", run.err());
+    }
+
+    @Test
+    void promoteJsonPrintsTheResponseMessages() throws Exception {
+        fake.answer("Promote", promoteClaimed());
+        fake.answer("GetFailover", promoteRow(FailoverPhase.FAILOVER_PHASE_COMPLETED));
+
+        Run run = tandem("--json", "promote", "--cluster", "cluster1@fs1", "--target", "c=/c", "--wait");
+
+        assertEquals(0, run.status(), run.err());
+        assertFalse(run.out().contains("new targets"), run.out());
+        assertFalse(run.out().contains("follow it"), run.out());
+        assertTrue(run.out().contains("\"failover_id\": \"45\""), run.out());
+        assertTrue(run.out().contains("\"kind\": \"FAILOVER_KIND_PROMOTE\""), run.out());
+        assertTrue(run.out().contains("\"phase\": \"FAILOVER_PHASE_COMPLETED\""), run.out());
     }
 
     @Test

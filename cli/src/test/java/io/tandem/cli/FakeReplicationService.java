@@ -19,6 +19,8 @@ import io.tandem.proto.v1.ListFailoversRequest;
 import io.tandem.proto.v1.ListFailoversResponse;
 import io.tandem.proto.v1.ListServicesRequest;
 import io.tandem.proto.v1.ListServicesResponse;
+import io.tandem.proto.v1.PromoteRequest;
+import io.tandem.proto.v1.PromoteResponse;
 import io.tandem.proto.v1.ReplicationServiceGrpc;
 import io.tandem.proto.v1.ThawRequest;
 import io.tandem.proto.v1.ThawResponse;
@@ -114,6 +116,11 @@ final class FakeReplicationService extends ReplicationServiceGrpc.ReplicationSer
     @Override
     public void listFailovers(ListFailoversRequest request, StreamObserver<ListFailoversResponse> observer) {
         serve("ListFailovers", request, observer);
+    }
+
+    @Override
+    public void promote(PromoteRequest request, StreamObserver<PromoteResponse> observer) {
+        serve("Promote", request, observer);
     }
 
     @Override

@@ -139,6 +139,16 @@ final class Messages {
         return f.build();
     }
 
+    /** Journal row 45: a promote of cluster1@fs1, whose active site rep1 becomes the primary, in {@code phase}. */
+    static Failover promote45(FailoverPhase phase) {
+        return failover42(phase).toBuilder()
+                .setId(45)
+                .setKind(FailoverKind.FAILOVER_KIND_PROMOTE)
+                .setFromBackendId("rep1")
+                .setToBackendId("")
+                .build();
+    }
+
     static VolumeServiceGetNodeStatusResponse node1Status() {
         return VolumeServiceGetNodeStatusResponse.newBuilder()
                 .setHost("node1@fs1")

@@ -32,9 +32,13 @@ public final class JsonBody {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
+    /** The name this object was reached under, for messages: "" for the body itself, else e.g. {@code targets[0]}. */
+    private final String field;
+
     private final Map<String, Object> values;
 
-    private JsonBody(Map<String, Object> values) {
+    private JsonBody(String field, Map<String, Object> values) {
+        this.field = field;
         this.values = values;
     }
 
@@ -72,6 +76,39 @@ public final class JsonBody {
             throw typeError(key, value, "object");
         }
         return checked(key, asObject(value), allowedKeys);
+    }
+
+    /**
+     * The array under {@code key} (required; null counts as absent), whose items must all be objects with keys among
+     * {@code allowedKeys}; it may be empty. Errors about one item name it {@code key[index]}.
+     */
+    public List<JsonBody> objects(String key, String... allowedKeys) {
+        Object value = values.get(key);
+        if (value == null) {
+            throw missing(key);
+        }
+        if (!(value instanceof List<?> list)) {
+            throw typeError(key, value, "array");
+        }
+        List<JsonBody> items = new ArrayList<>(list.size());
+        for (int i = 0; i < list.size(); i++) {
+            Object item = list.get(i);
+            String itemField = key + "[" + i + "]";
+            if (!(item instanceof Map<?, ?>)) {
+                throw ApiException.badRequest("Invalid input for field/attribute " + itemField + ". Value: "
+                        + render(item) + ". " + render(item) + " is not of type 'object'");
+            }
+            items.add(checked(itemField, asObject(item), allowedKeys));
+        }
+        return items;
+    }
+
+    /** The string under {@code key}, which must be present and not null. */
+    public String requiredString(String key) {
+        if (values.get(key) == null) {
+            throw missing(key);
+        }
+        return string(key).orElseThrow();
     }
 
     /** True when {@code key} is present with a value other than null. */
@@ -126,6 +163,15 @@ public final class JsonBody {
                 "Invalid input for field/attribute " + key + ". Value: " + render(values.get(key)) + ". " + reason);
     }
 
+    /** A 400 for a required key that is absent: about the body itself, or about the object it belongs in. */
+    private ApiException missing(String key) {
+        String message = "'" + key + "' is a required property";
+        return ApiException.badRequest(
+                field.isEmpty()
+                        ? message
+                        : "Invalid input for field/attribute " + field + ". Value: " + render(values) + ". " + message);
+    }
+
     private ApiException typeError(String key, Object value, String type) {
         return invalid(key, render(value) + " is not of type '" + type + "'");
     }
@@ -144,7 +190,7 @@ public final class JsonBody {
                             : "Invalid input for field/attribute " + field + ". Value: " + render(values) + ". "
                                     + message);
         }
-        return new JsonBody(values);
+        return new JsonBody(field, values);
     }
 
     /** Reads one value starting at {@code token}: objects, arrays, strings, integers (Long), decimals, booleans, null. */

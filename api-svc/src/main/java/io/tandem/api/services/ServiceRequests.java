@@ -10,8 +10,7 @@ import java.util.regex.Pattern;
 
 /** The bodies of the os-services PUT routes, checked as Cinder's schemas (cinder/api/schemas/services.py) do. */
 final class ServiceRequests {
-    // Cinder's cinder_host: hostname[.domain][@backend[#pool]], plus the characters drivers put in pool names.
-    private static final Pattern HOST = Pattern.compile("[a-zA-Z0-9-._#@:/+\\[\\]]*");
+    private static final Pattern HOST = RestValues.HOST;
     private static final int MAX_LENGTH = 255;
 
     private ServiceRequests() {}

@@ -19,7 +19,8 @@ import java.util.Map;
 /**
  * Tandem's own routes: the failover journal (failovers, failbacks and promotes with their per-member
  * acknowledgements), admin only, at every microversion, with and without a project id in the path. See {@link
- * FailoverPages} for how {@code limit} and {@code marker} page it.
+ * FailoverPages} for how {@code limit} and {@code marker} page it, and {@link PromoteController} for the route that
+ * starts a promote.
  */
 @Controller("/v3")
 public class FailoversController {
@@ -110,8 +111,6 @@ public class FailoversController {
     /** This route again, with the same filters and limit, continuing below {@code marker}. */
     private static String nextHref(
             HttpRequest<?> request, String target, String unfinished, String limit, long marker) {
-        String host = request.getHeaders().get("Host");
-        String base = host == null ? "http://127.0.0.1:8776" : "http://" + host;
         List<String> query = new ArrayList<>();
         if (target != null) {
             query.add("target=" + URLEncoder.encode(target, StandardCharsets.UTF_8));
@@ -123,6 +122,6 @@ public class FailoversController {
             query.add("limit=" + URLEncoder.encode(limit, StandardCharsets.UTF_8));
         }
         query.add("marker=" + marker);
-        return base + request.getUri().getRawPath() + "?" + String.join("&", query);
+        return Hrefs.origin(request) + request.getUri().getRawPath() + "?" + String.join("&", query);
     }
 }

@@ -7,6 +7,7 @@ import io.tandem.runtime.proto.StoredValues;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Values between the tandem.v1 messages and their REST spelling, shared by every view and controller (common.proto's
@@ -19,6 +20,12 @@ public final class RestValues {
     // oslo's PERFECT_TIME_FORMAT: UTC without an offset, always six fraction digits.
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS").withZone(ZoneOffset.UTC);
+
+    /**
+     * Cinder's {@code cinder_host} format for a host in a request body: hostname[.domain][@backend[#pool]], plus the
+     * characters drivers put in pool names.
+     */
+    public static final Pattern HOST = Pattern.compile("[a-zA-Z0-9-._#@:/+\\[\\]]*");
 
     private RestValues() {}
 

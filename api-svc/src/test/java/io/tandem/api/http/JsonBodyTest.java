@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micronaut.http.HttpStatus;
 import io.tandem.api.errors.ApiException;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -102,6 +103,36 @@ class JsonBodyTest {
         assertEquals(
                 HttpStatus.BAD_REQUEST,
                 assertThrows(ApiException.class, () -> body.integer("big")).status());
+    }
+
+    @Test
+    void arraysOfObjectsAreCheckedItemByItem() {
+        JsonBody body = JsonBody.parse(
+                "{\"targets\":[{\"id\":\"a\",\"at\":\"/a\"},{\"id\":\"b\"}],\"none\":[],\"x\":null}",
+                "targets",
+                "none",
+                "x");
+        List<JsonBody> targets = body.objects("targets", "id", "at");
+        assertEquals(2, targets.size());
+        assertEquals("a", targets.get(0).requiredString("id"));
+        assertEquals(Optional.of("/a"), targets.get(0).string("at"));
+        assertEquals(List.of(), body.objects("none", "id"));
+        assertEquals(
+                "Invalid input for field/attribute targets[1]. Value: {'id': 'b'}. 'at' is a required property",
+                message(() -> targets.get(1).requiredString("at")));
+        assertEquals(
+                "Invalid input for field/attribute targets[0]. Value: {'id': 'a', 'at': '/a'}. Additional properties"
+                        + " are not allowed ('at' was unexpected)",
+                message(() -> body.objects("targets", "id")));
+        assertEquals("'x' is a required property", message(() -> body.objects("x")));
+        assertEquals("'absent' is a required property", message(() -> body.objects("absent")));
+        assertEquals("'x' is a required property", message(() -> body.requiredString("x")));
+        assertEquals(
+                "Invalid input for field/attribute v. Value: 5. 5 is not of type 'array'",
+                message(() -> JsonBody.parse("{\"v\":5}", "v").objects("v")));
+        assertEquals(
+                "Invalid input for field/attribute v[0]. Value: [1]. [1] is not of type 'object'",
+                message(() -> JsonBody.parse("{\"v\":[[1]]}", "v").objects("v")));
     }
 
     private static String message(Runnable action) {

@@ -4,7 +4,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -31,6 +33,21 @@ final class Db {
                 PreparedStatement s = prepared(c, query, params);
                 ResultSet rows = s.executeQuery()) {
             return rows.next() ? Optional.ofNullable(rows.getString(1)) : Optional.empty();
+        } catch (SQLException e) {
+            throw new IllegalStateException(query, e);
+        }
+    }
+
+    /** The first column of every row as text, in the query's order. */
+    List<String> texts(String query, Object... params) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = prepared(c, query, params);
+                ResultSet rows = s.executeQuery()) {
+            List<String> values = new ArrayList<>();
+            while (rows.next()) {
+                values.add(rows.getString(1));
+            }
+            return values;
         } catch (SQLException e) {
             throw new IllegalStateException(query, e);
         }

@@ -1,0 +1,406 @@
+package io.tandem.systemtests;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tandem.proto.v1.CreateVolumeRequest;
+import io.tandem.proto.v1.DisableClusterRequest;
+import io.tandem.proto.v1.EnableClusterRequest;
+import io.tandem.proto.v1.Failover;
+import io.tandem.proto.v1.FailoverPhase;
+import io.tandem.proto.v1.FailoverRequest;
+import io.tandem.proto.v1.FreezeRequest;
+import io.tandem.proto.v1.GetClusterRequest;
+import io.tandem.proto.v1.GetFailoverRequest;
+import io.tandem.proto.v1.PromoteRequest;
+import io.tandem.proto.v1.ReplicationServiceGrpc;
+import io.tandem.proto.v1.ReplicationStatus;
+import io.tandem.proto.v1.ReplicationTarget;
+import io.tandem.proto.v1.SchedulerServiceGrpc;
+import io.tandem.proto.v1.ThawRequest;
+import io.tandem.proto.v1.VolumeServiceGrpc;
+import io.tandem.proto.v1.VolumeServiceInitializeConnectionRequest;
+import io.tandem.testing.Eventually;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The promote issue's story, twice, with real processes and real files (shared-filesystem driver): site A (the
+ * primary) replicates to B; known bytes are written at A and replicated; A is destroyed; the cluster fails over to B,
+ * where the bytes are read; B is promoted to primary with a new target C, once offline (freeze, disable, stop, edit
+ * the configuration, {@code tandem-manage db reset-active-backend}, start: the start-up updateHostReplication) and
+ * once online (one Promote call); new bytes are written at B and reach C; the cluster fails over to C, where both
+ * generations are.
+ */
+class PromoteStoryTest {
+    private static final Duration START_DEADLINE = Duration.ofSeconds(150);
+    private static final Duration SETTLE = Duration.ofSeconds(60);
+    private static final List<String> NODES = List.of("1", "2");
+    private static final long FIRST_AT = 3L * 1024 * 1024 + 17;
+    private static final long SECOND_AT = 600L * 1024 * 1024 + 5;
+    private static final byte[] FIRST = "generation one, written at site A".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] SECOND = "generation two, written at site B".getBytes(StandardCharsets.UTF_8);
+
+    private static Stack stack;
+    private static Db db;
+    private static ServiceProcess scheduler;
+    private static ServiceProcess replication;
+
+    @BeforeAll
+    static void startTheStack() {
+        stack = Stack.create(PromoteStoryTest.class);
+        db = new Db(stack.dataSource());
+        scheduler = stack.start("scheduler", ServiceKind.SCHEDULER);
+        replication = stack.start("replication", ServiceKind.REPLICATION);
+        scheduler.awaitReady(START_DEADLINE);
+        replication.awaitReady(START_DEADLINE);
+    }
+
+    @AfterAll
+    static void stopTheStack() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void offlineSiteBIsPromotedWithTandemManageAndTheStartUpUpdate() throws Exception {
+        Story story = new Story("offline@fs", "off");
+        story.failOverToBAfterSiteADies();
+
+        // Cinder's offline runbook: freeze, disable, stop, edit the configuration, reset, start, thaw, enable.
+        replication()
+                .freeze(FreezeRequest.newBuilder().setCluster(story.cluster).build());
+        replication()
+                .disableCluster(DisableClusterRequest.newBuilder()
+                        .setName(story.cluster)
+                        .setDisabledReason("promoting site B")
+                        .build());
+        Manage.Result refused = new Manage(stack).run("db", "reset-active-backend", "--cluster", story.cluster);
+        assertEquals(1, refused.exitCode(), "refused while the members run: " + refused);
+        story.stopMembers();
+        Manage.Result reset = new Manage(stack).run("db", "reset-active-backend", "--cluster", story.cluster);
+        assertEquals(0, reset.exitCode(), reset.toString());
+        assertEquals("disabled", clusterColumn(story.cluster, "replication_status"));
+        assertEquals(null, clusterColumn(story.cluster, "active_backend_id"));
+
+        story.startMembers(story.siteB, story.siteC); // both at once, configured with B primary and C the target
+        assertEquals(
+                1,
+                story.members.stream()
+                        .filter(m -> m.stdoutLines().stream().anyMatch(l -> l.contains("runs updateHostReplication")))
+                        .count(),
+                "exactly one member ran updateHostReplication:\n" + stack.diagnostics());
+        replication().thaw(ThawRequest.newBuilder().setCluster(story.cluster).build());
+        replication()
+                .enableCluster(
+                        EnableClusterRequest.newBuilder().setName(story.cluster).build());
+
+        story.assertBIsPrimaryReplicatingToC();
+        story.writeAtBAndFailOverToC();
+    }
+
+    @Test
+    void onlineSiteBIsPromotedWithOneCall() throws Exception {
+        Story story = new Story("online@fs", "on");
+        story.failOverToBAfterSiteADies();
+        long epochBefore = replication()
+                .getCluster(
+                        GetClusterRequest.newBuilder().setName(story.cluster).build())
+                .getCluster()
+                .getEpoch();
+
+        long id = replication()
+                .promote(PromoteRequest.newBuilder()
+                        .setCluster(story.cluster)
+                        .addTargets(
+                                ReplicationTarget.newBuilder().setBackendId("c").setLocation(story.siteC.toString()))
+                        .build())
+                .getFailoverId();
+        Failover promote = awaitFinal(id);
+        assertEquals(FailoverPhase.FAILOVER_PHASE_COMPLETED, promote.getPhase(), promote.toString());
+        assertEquals(epochBefore + 1, promote.getEpoch());
+        assertEquals(NODES.size(), promote.getMembersCount(), "every member acknowledged: " + promote);
+        assertTrue(
+                story.members.stream().allMatch(ServiceProcess::isAlive),
+                "no member was restarted: " + stack.diagnostics());
+
+        story.assertBIsPrimaryReplicatingToC();
+        story.writeAtBAndFailOverToC();
+    }
+
+    @Test
+    void aMemberKilledDuringTheStartUpUpdateIsTakenOverAndNothingIsLeftUpdating() {
+        String cluster = "takeover@mem";
+        List<ServiceProcess> first = List.of(memoryNode("t1", cluster, null), memoryNode("t2", cluster, null));
+        first.forEach(m -> m.awaitReady(START_DEADLINE));
+        String volume = createVolume(cluster, "takeover");
+        replication().freeze(FreezeRequest.newBuilder().setCluster(cluster).build());
+        replication()
+                .disableCluster(
+                        DisableClusterRequest.newBuilder().setName(cluster).build());
+        first.forEach(ServiceProcess::terminate);
+        first.forEach(m -> m.awaitExit(Duration.ofSeconds(30)));
+        Eventually.await(
+                SETTLE,
+                "members of " + cluster + " gone",
+                () -> stack.membership().liveMembers(cluster).members().isEmpty());
+        Manage.Result reset = new Manage(stack).run("db", "reset-active-backend", "--cluster", cluster);
+        assertEquals(0, reset.exitCode(), reset.toString());
+
+        ServiceProcess stuck = memoryNode("t1-hangs", cluster, "hang.update-host-replication=true");
+        Eventually.await(
+                START_DEADLINE,
+                "t1 runs the update and hangs in its driver",
+                () -> logged(stuck, "runs updateHostReplication")
+                        && "updating".equals(clusterColumn(cluster, "replication_status")));
+        ServiceProcess waiting = memoryNode("t2-waits", cluster, null);
+        Eventually.await(
+                START_DEADLINE, "t2 waits for t1", () -> logged(waiting, "waits: t1@mem runs updateHostReplication"));
+
+        stuck.kill(); // SIGKILL in the middle of the driver call: its claim lives on until the lease expires
+        stuck.awaitExit(Duration.ofSeconds(30));
+        waiting.awaitReady(START_DEADLINE);
+        assertTrue(logged(waiting, "runs updateHostReplication"), "t2 took the update over:\n" + waiting.diagnostics());
+        assertEquals("enabled", clusterColumn(cluster, "replication_status"));
+        assertEquals(
+                "enabled",
+                db.text("SELECT replication_status FROM volumes WHERE id = ?::uuid", volume)
+                        .orElseThrow());
+        assertTrue(stack.etcdValue("updating/" + cluster).isEmpty(), "the claim is gone");
+
+        ServiceProcess again = memoryNode("t1-again", cluster, null);
+        again.awaitReady(START_DEADLINE);
+        assertTrue(!logged(again, "runs updateHostReplication"), "nothing left to update:\n" + again.diagnostics());
+    }
+
+    private static ServiceProcess memoryNode(String name, String cluster, String faults) {
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        env.put("TANDEM_VOLUME_DRIVER", "in-memory");
+        env.put("TANDEM_VOLUME_REPLICATION_TARGETS_0__BACKEND_ID", "far");
+        env.put("TANDEM_VOLUME_REPLICATION_TARGETS_0__LOCATION", "memory://far");
+        if (faults != null) {
+            env.put("TANDEM_VOLUME_DRIVER_OPTION_PAIRS", faults);
+        }
+        return stack.startVolumeNode(name, name.substring(0, 2), cluster, "mem", env);
+    }
+
+    private static boolean logged(ServiceProcess process, String text) {
+        return process.stdoutLines().stream().anyMatch(line -> line.contains(text));
+    }
+
+    /** One cluster's sites and members. */
+    private static final class Story {
+        final String cluster;
+        final String project;
+        final Path siteA;
+        final Path siteB;
+        final Path siteC;
+        final List<ServiceProcess> members = new ArrayList<>();
+        String volume;
+        int generation;
+
+        Story(String cluster, String project) {
+            this.cluster = cluster;
+            this.project = project;
+            this.siteA = stack.siteDirectory(cluster + "-a");
+            this.siteB = stack.siteDirectory(cluster + "-b");
+            this.siteC = stack.siteDirectory(cluster + "-c");
+            startMembers(siteA, siteB);
+        }
+
+        /** Starts every member at once with {@code primary} and one target, and waits until all are up. */
+        void startMembers(Path primary, Path target) {
+            generation++;
+            members.clear();
+            String targetId = target.equals(siteB) ? "b" : "c";
+            for (String node : NODES) {
+                members.add(stack.startVolumeNode(
+                        cluster.replace("@fs", "") + node + "-" + generation,
+                        cluster.replace("@fs", "") + node,
+                        cluster,
+                        "fs",
+                        Map.of(
+                                "TANDEM_VOLUME_DRIVER",
+                                "shared-filesystem",
+                                "TANDEM_VOLUME_PRIMARY_LOCATION",
+                                primary.toString(),
+                                "TANDEM_VOLUME_REPLICATION_TARGETS_0__BACKEND_ID",
+                                targetId,
+                                "TANDEM_VOLUME_REPLICATION_TARGETS_0__LOCATION",
+                                target.toString(),
+                                "TANDEM_VOLUME_REPLICATION_INTERVAL",
+                                "300ms")));
+            }
+            members.forEach(m -> m.awaitReady(START_DEADLINE));
+            Eventually.await(
+                    START_DEADLINE,
+                    "every member of " + cluster + " live",
+                    () -> stack.membership().liveMembers(cluster).members().size() == NODES.size());
+        }
+
+        void stopMembers() {
+            members.forEach(ServiceProcess::terminate);
+            members.forEach(m -> m.awaitExit(Duration.ofSeconds(30)));
+            Eventually.await(
+                    SETTLE,
+                    "every member of " + cluster + " gone from etcd",
+                    () -> stack.membership().liveMembers(cluster).members().isEmpty());
+        }
+
+        /** A volume with known bytes, replicated to B; site A destroyed; failed over to B; the bytes read there. */
+        void failOverToBAfterSiteADies() throws IOException {
+            volume = createVolume(cluster, project);
+            Path atA = connectionPath(volume);
+            assertTrue(atA.startsWith(siteA), atA + " is not on site A");
+            writeAndAwaitReplication(volume, atA, FIRST_AT, FIRST);
+
+            Files.move(siteA, siteA.resolveSibling(siteA.getFileName() + ".burnt")); // the data centre burns
+
+            Failover over = failOverAndAwait(cluster, "b");
+            assertEquals(FailoverPhase.FAILOVER_PHASE_COMPLETED, over.getPhase(), over.toString());
+            Path atB = connectionPath(volume);
+            assertTrue(atB.startsWith(siteB), atB + " is not on site B");
+            assertArrayEquals(FIRST, read(atB, FIRST_AT, FIRST.length));
+        }
+
+        /** B is the primary (no active backend), replication enabled, the sites table says B primary and C target. */
+        void assertBIsPrimaryReplicatingToC() throws IOException {
+            var row = replication()
+                    .getCluster(GetClusterRequest.newBuilder().setName(cluster).build())
+                    .getCluster();
+            assertEquals(ReplicationStatus.REPLICATION_STATUS_ENABLED, row.getReplicationStatus(), row.toString());
+            assertEquals("", row.getActiveBackendId(), row.toString());
+            assertEquals(
+                    List.of("primary " + siteB, "target c " + siteC),
+                    db.texts(
+                            "SELECT role || CASE WHEN role = 'target' THEN ' ' || backend_id ELSE '' END || ' '"
+                                    + " || location FROM replication_targets WHERE scope = ? ORDER BY role",
+                            cluster));
+            assertEquals(
+                    "enabled",
+                    db.text("SELECT replication_status FROM volumes WHERE id = ?::uuid", volume)
+                            .orElseThrow());
+            Path atB = connectionPath(volume);
+            assertTrue(atB.startsWith(siteB), atB + " is not on site B");
+            assertArrayEquals(FIRST, read(atB, FIRST_AT, FIRST.length));
+        }
+
+        /** New bytes at B reach C with the old ones (a full initial sync); a failover to C serves both. */
+        void writeAtBAndFailOverToC() throws IOException {
+            writeAndAwaitReplication(volume, connectionPath(volume), SECOND_AT, SECOND);
+            Path copyAtC = siteC.resolve("volumes").resolve("volume-" + volume);
+            assertArrayEquals(FIRST, read(copyAtC, FIRST_AT, FIRST.length), "generation one reached C");
+            assertArrayEquals(SECOND, read(copyAtC, SECOND_AT, SECOND.length), "generation two reached C");
+
+            Failover over = failOverAndAwait(cluster, "c");
+            assertEquals(FailoverPhase.FAILOVER_PHASE_COMPLETED, over.getPhase(), over.toString());
+            for (ServiceProcess member : members) {
+                Path atC = connectionPath(member, volume);
+                assertTrue(atC.startsWith(siteC), member + " hands out " + atC);
+                assertArrayEquals(FIRST, read(atC, FIRST_AT, FIRST.length));
+                assertArrayEquals(SECOND, read(atC, SECOND_AT, SECOND.length));
+            }
+        }
+
+        private Path connectionPath(String volume) {
+            return connectionPath(members.get(0), volume);
+        }
+
+        private static Path connectionPath(ServiceProcess node, String volume) {
+            var info = VolumeServiceGrpc.newBlockingStub(node.channel())
+                    .withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .initializeConnection(VolumeServiceInitializeConnectionRequest.newBuilder()
+                            .setVolumeId(volume)
+                            .build());
+            return Path.of(info.getDataOrThrow("path"));
+        }
+    }
+
+    private static String createVolume(String cluster, String project) {
+        db.update("UPDATE clusters SET disabled = (name <> ?)", cluster);
+        String id = SchedulerServiceGrpc.newBlockingStub(scheduler.channel())
+                .withDeadlineAfter(30, TimeUnit.SECONDS)
+                .createVolume(CreateVolumeRequest.newBuilder()
+                        .setProjectId(project)
+                        .setSizeGb(1)
+                        .build())
+                .getVolume()
+                .getId();
+        Eventually.await(SETTLE, "volume " + id + " available", () -> db.text(
+                        "SELECT status FROM volumes WHERE id = ?::uuid", id)
+                .orElse("")
+                .equals("available"));
+        return id;
+    }
+
+    /** Writes, then waits until the replicator has recorded a sync that started after the write. */
+    private static void writeAndAwaitReplication(String volume, Path file, long offset, byte[] bytes)
+            throws IOException {
+        String before = db.text("SELECT now()::text").orElseThrow();
+        try (RandomAccessFile out = new RandomAccessFile(file.toFile(), "rw")) {
+            out.seek(offset);
+            out.write(bytes);
+            out.getFD().sync();
+        }
+        Eventually.await(
+                SETTLE,
+                "volume " + volume + " synced after the write",
+                () -> db.scalar(
+                                "SELECT count(*) FROM volumes WHERE id = ?::uuid AND last_sync_at > ?::timestamptz",
+                                volume,
+                                before)
+                        == 1);
+    }
+
+    private static Failover failOverAndAwait(String cluster, String backendId) {
+        long id = replication()
+                .failover(FailoverRequest.newBuilder()
+                        .setCluster(cluster)
+                        .setBackendId(backendId)
+                        .build())
+                .getFailoverId();
+        return awaitFinal(id);
+    }
+
+    private static Failover awaitFinal(long id) {
+        Eventually.await(SETTLE, "journal row " + id + " final", () -> FailoverRows.isFinal(journal(id)));
+        return journal(id);
+    }
+
+    private static Failover journal(long id) {
+        return replication()
+                .getFailover(GetFailoverRequest.newBuilder().setId(id).build())
+                .getFailover();
+    }
+
+    private static String clusterColumn(String cluster, String column) {
+        return db.text("SELECT " + column + " FROM clusters WHERE name = ?", cluster)
+                .orElse(null);
+    }
+
+    private static ReplicationServiceGrpc.ReplicationServiceBlockingStub replication() {
+        return ReplicationServiceGrpc.newBlockingStub(replication.channel()).withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
+    private static byte[] read(Path file, long offset, int length) throws IOException {
+        try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
+            byte[] bytes = new byte[length];
+            in.seek(offset);
+            in.readFully(bytes);
+            return bytes;
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package io.tandem.manage.cli;
+
+import java.util.List;
+import java.util.Optional;
+
+/** A word that groups commands ({@code tandem-manage db ...}); the root of the tree is a group too. */
+public record CommandGroup(String name, String summary, String description, List<CommandNode> children)
+        implements CommandNode {
+    public CommandGroup {
+        children = List.copyOf(children);
+    }
+
+    public static CommandGroup of(String name, String summary, String description, CommandNode... children) {
+        return new CommandGroup(name, summary, description, List.of(children));
+    }
+
+    public Optional<CommandNode> child(String word) {
+        return children.stream().filter(c -> c.name().equals(word)).findFirst();
+    }
+}

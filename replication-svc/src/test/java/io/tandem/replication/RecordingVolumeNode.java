@@ -14,6 +14,7 @@ import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.tandem.membership.Registration;
 import io.tandem.proto.v1.ClaimedWorker;
+import io.tandem.proto.v1.ReplicationStatus;
 import io.tandem.proto.v1.VolumeModelUpdate;
 import io.tandem.proto.v1.VolumeServiceCleanupWorkersRequest;
 import io.tandem.proto.v1.VolumeServiceCleanupWorkersResponse;
@@ -26,6 +27,8 @@ import io.tandem.proto.v1.VolumeServiceFreezeResponse;
 import io.tandem.proto.v1.VolumeServiceGrpc;
 import io.tandem.proto.v1.VolumeServiceThawRequest;
 import io.tandem.proto.v1.VolumeServiceThawResponse;
+import io.tandem.proto.v1.VolumeServiceUpdateHostReplicationRequest;
+import io.tandem.proto.v1.VolumeServiceUpdateHostReplicationResponse;
 import io.tandem.runtime.grpc.RequestIds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -60,7 +63,8 @@ final class RecordingVolumeNode implements AutoCloseable {
         FAILOVER,
         FAILOVER_COMPLETED,
         FREEZE,
-        THAW
+        THAW,
+        UPDATE_HOST_REPLICATION
     }
 
     /** One CleanupWorkers call as the node saw it. */
@@ -80,6 +84,10 @@ final class RecordingVolumeNode implements AutoCloseable {
     private volatile Registration registration;
     private volatile Function<VolumeServiceFailoverRequest, List<VolumeModelUpdate>> updates = r -> List.of();
     private volatile String promotesTo;
+    private volatile Function<VolumeServiceUpdateHostReplicationRequest, List<VolumeModelUpdate>> hostUpdates =
+            r -> List.of();
+    private volatile ReplicationStatus hostStatus;
+    private volatile String hostActive = "";
 
     private RecordingVolumeNode() {
         ServerInterceptor captureRequestId = new ServerInterceptor() {
@@ -152,6 +160,20 @@ final class RecordingVolumeNode implements AutoCloseable {
         this.promotesTo = activeBackendId;
     }
 
+    /** The volume updates a successful UpdateHostReplication answers with, computed from the request. */
+    void hostReplicationUpdates(Function<VolumeServiceUpdateHostReplicationRequest, List<VolumeModelUpdate>> updates) {
+        this.hostUpdates = updates;
+    }
+
+    /**
+     * Makes a successful UpdateHostReplication answer {@code status} and {@code activeBackendId} (a misbehaving
+     * driver); by default it answers ENABLED with targets, DISABLED without, and the primary ("").
+     */
+    void hostReplicationAnswers(ReplicationStatus status, String activeBackendId) {
+        this.hostStatus = status;
+        this.hostActive = activeBackendId;
+    }
+
     /** The node's member key: a successful FailoverCompleted moves it to the new epoch and active backend. */
     void serve(Registration registration) {
         this.registration = registration;
@@ -167,6 +189,9 @@ final class RecordingVolumeNode implements AutoCloseable {
         registration = null;
         updates = r -> List.of();
         promotesTo = null;
+        hostUpdates = r -> List.of();
+        hostStatus = null;
+        hostActive = "";
     }
 
     List<Call> calls() {
@@ -282,6 +307,26 @@ final class RecordingVolumeNode implements AutoCloseable {
             response.onNext(VolumeServiceFailoverCompletedResponse.newBuilder()
                     .setServedEpoch(request.getEpoch())
                     .setActiveBackendId(request.getActiveBackendId())
+                    .build());
+            response.onCompleted();
+        }
+
+        @Override
+        public void updateHostReplication(
+                VolumeServiceUpdateHostReplicationRequest request,
+                StreamObserver<VolumeServiceUpdateHostReplicationResponse> response) {
+            if (!admit(Rpc.UPDATE_HOST_REPLICATION, request, response)) {
+                return;
+            }
+            ReplicationStatus status = hostStatus != null
+                    ? hostStatus
+                    : request.getNewTargetsCount() > 0
+                            ? ReplicationStatus.REPLICATION_STATUS_ENABLED
+                            : ReplicationStatus.REPLICATION_STATUS_DISABLED;
+            response.onNext(VolumeServiceUpdateHostReplicationResponse.newBuilder()
+                    .setReplicationStatus(status)
+                    .setActiveBackendId(hostActive)
+                    .addAllVolumeUpdates(hostUpdates.apply(request))
                     .build());
             response.onCompleted();
         }

@@ -22,7 +22,10 @@ import io.tandem.persistence.service.ServiceRow;
 import io.tandem.proto.v1.Failover;
 import io.tandem.proto.v1.FailoverPhase;
 import io.tandem.proto.v1.GetFailoverRequest;
+import io.tandem.proto.v1.PromoteRequest;
+import io.tandem.proto.v1.PromoteResponse;
 import io.tandem.proto.v1.ReplicationServiceGrpc;
+import io.tandem.proto.v1.ReplicationTarget;
 import io.tandem.replication.domain.failover.Transitions;
 import io.tandem.testing.Eventually;
 import io.tandem.testing.TestDatabase;
@@ -333,6 +336,34 @@ final class ReplicationHarness implements AutoCloseable {
                 replicationStatus,
                 "/sites/primary/" + id);
         return id;
+    }
+
+    /** A replication target as a Promote request names it (role unset). */
+    static ReplicationTarget site(String backendId, String location) {
+        return ReplicationTarget.newBuilder()
+                .setBackendId(backendId)
+                .setLocation(location)
+                .build();
+    }
+
+    /** Promote of cluster {@code cluster} with {@code targets}. */
+    PromoteResponse promote(String cluster, List<ReplicationTarget> targets) {
+        return stub().promote(PromoteRequest.newBuilder()
+                .setCluster(cluster)
+                .addAllTargets(targets)
+                .build());
+    }
+
+    /** The rows of replication_targets of {@code scope} as "role backend_id location", the primary first. */
+    List<String> siteRows(String scope) {
+        return Transactions.withConnection(
+                dataSource,
+                c -> Queries.list(
+                        c,
+                        "SELECT role || ' ' || backend_id || ' ' || location FROM replication_targets WHERE scope = ?"
+                                + " ORDER BY role, id",
+                        r -> r.getString(1),
+                        scope));
     }
 
     /** GetFailover of {@code id}. */

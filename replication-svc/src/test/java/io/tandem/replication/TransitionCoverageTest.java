@@ -13,23 +13,23 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
- * The suite-level check that no transition of failover, failback, freeze and thaw goes untested.
+ * The suite-level check that no transition of failover, failback, promote, freeze and thaw goes untested.
  *
  * <p>How it works: every write of replication-svc that makes a replication-status transition records it ({@link
- * Transitions}, one entry of {@link StatusTransition} per row of docs/architecture.md's table), and so does every
- * phase edge of the journal. Each test harness adds its instance's counts to {@link TransitionCoverage} when it
- * closes. This class runs last (junit-platform.properties orders classes by {@link Order}) and checks:
+ * Transitions}, one entry of {@link StatusTransition} per replication-svc row of docs/architecture.md's table), and so
+ * does every phase edge of the journal. Each test harness adds its instance's counts to {@link TransitionCoverage}
+ * when it closes. This class runs last (junit-platform.properties orders classes by {@link Order}) and checks:
  *
  * <ol>
- *   <li>always: every row of the document's table that belongs to failover, failback or a member's acknowledgement
- *       has an entry (the claim row once per status it starts from), and every entry names a row that exists, so the
+ *   <li>always: the table's "by" column names who makes each row. Every replication-svc row has an entry (a claim
+ *       row once per status it starts from), every entry names a replication-svc row, and no entry claims a row that
+ *       another component makes (volume-svc's start-up rows are covered by volume-svc's own tests, not here), so the
  *       code's table cannot drift from the document;
  *   <li>when the classes that drive the protocol have run in this JVM (a full {@code mvn install}): every entry and
  *       every phase edge was exercised at least once. Run alone, it says so and is skipped, rather than pass.
@@ -38,10 +38,20 @@ import org.junit.jupiter.api.Test;
 @Order(Integer.MAX_VALUE)
 class TransitionCoverageTest {
     /** The classes whose tests exercise the transitions; all must have run for the coverage check to mean anything. */
-    private static final Set<String> DRIVERS =
-            Set.of("FailoverClaimTest", "FailoverProtocolTest", "FailoverResumeTest", "FreezeThawTest");
+    private static final Set<String> DRIVERS = Set.of(
+            "FailoverClaimTest",
+            "FailoverProtocolTest",
+            "FailoverResumeTest",
+            "FreezeThawTest",
+            "PromoteClaimTest",
+            "PromoteProtocolTest",
+            "PromoteResumeTest");
 
-    private record DocRow(String from, String event, String to) {}
+    private static final String REPLICATION_SVC = "replication-svc";
+    /** Who may make a row: this service, a volume node (at its start), or nobody yet. */
+    private static final Set<String> COMPONENTS = Set.of(REPLICATION_SVC, "volume-svc", "not built");
+
+    private record DocRow(String from, String event, String to, String by) {}
 
     private static List<DocRow> documentedRows() throws IOException {
         List<String> lines = Files.readAllLines(Path.of("..", "docs", "architecture.md"));
@@ -60,27 +70,23 @@ class TransitionCoverageTest {
                 continue;
             }
             String[] cells = line.substring(1, line.length() - 1).split("\\|");
-            rows.add(new DocRow(cells[0].trim(), cells[1].trim(), cells[2].trim()));
+            assertEquals(4, cells.length, "from | event | to | by: " + line);
+            rows.add(new DocRow(cells[0].trim(), cells[1].trim(), cells[2].trim(), cells[3].trim()));
         }
         assertFalse(rows.isEmpty(), "the transition table was found");
         return rows;
     }
 
-    /** The rows of failover, failback and the members' acknowledgements (not promote, reset or start-up). */
-    private static boolean belongsToFailover(DocRow row) {
-        String event = row.event().toLowerCase(Locale.ROOT);
-        return event.contains("failover")
-                || event.contains("failback")
-                || row.from().equals("failing-over");
-    }
-
     @Test
-    void everyFailoverRowOfTheDocumentedTableHasAnEntryAndEveryEntryARow() throws IOException {
+    void everyReplicationSvcRowOfTheDocumentedTableHasAnEntryAndEveryEntryARow() throws IOException {
         List<DocRow> rows = documentedRows();
-        List<DocRow> failoverRows =
-                rows.stream().filter(TransitionCoverageTest::belongsToFailover).toList();
-        assertEquals(6, failoverRows.size(), "rows of failover, failback and acknowledgement: " + failoverRows);
-        for (DocRow row : failoverRows) {
+        rows.forEach(row -> assertTrue(COMPONENTS.contains(row.by()), "unknown component in \"by\": " + row));
+        List<DocRow> ours =
+                rows.stream().filter(r -> r.by().equals(REPLICATION_SVC)).toList();
+        // failover/failback: claim, promote, failback, revert, driver error; promote: claim, enabled, disabled,
+        // revert, driver error; the fenced member.
+        assertEquals(11, ours.size(), "replication-svc's rows: " + ours);
+        for (DocRow row : ours) {
             for (String from : row.from().split(",\\s*")) {
                 assertTrue(
                         Arrays.stream(StatusTransition.values())
@@ -88,13 +94,16 @@ class TransitionCoverageTest {
                         "no StatusTransition for \"" + from + " | " + row.event() + "\"");
             }
         }
-        Set<String> events = new TreeSet<>();
-        rows.forEach(r -> events.add(r.event()));
+        Set<String> ourEvents = new TreeSet<>();
+        ours.forEach(r -> ourEvents.add(r.event()));
+        Set<String> othersEvents = new TreeSet<>();
+        rows.stream().filter(r -> !r.by().equals(REPLICATION_SVC)).forEach(r -> othersEvents.add(r.event()));
         for (StatusTransition t : StatusTransition.values()) {
             if (t.docEvent() != null) {
                 assertTrue(
-                        events.contains(t.docEvent()),
-                        t + " names an event the document does not list: " + t.docEvent());
+                        ourEvents.contains(t.docEvent()),
+                        t + " names an event the document does not list as replication-svc's: " + t.docEvent());
+                assertFalse(othersEvents.contains(t.docEvent()), t + " claims another component's row");
             }
         }
     }

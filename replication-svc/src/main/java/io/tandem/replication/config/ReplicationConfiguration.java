@@ -26,13 +26,15 @@ public class ReplicationConfiguration {
 
     /**
      * Deadline of one VolumeService.Failover call (the driver's promote; a failback resyncs first, so it may be
-     * long). A member that misses it counts as unreachable and the next one is asked.
+     * long), and of one VolumeService.UpdateHostReplication call (a promote's member step, over every volume). A
+     * member that misses it counts as unreachable and the next one is asked.
      */
     private Duration promoteCallTimeout = Duration.ofMinutes(5);
 
     /**
-     * Rounds over the live members for the promote before the failover ends FAILED (failover-error, retry allowed)
-     * when no member could be reached or none serves the current epoch.
+     * Rounds over the live members for the promote step before the row ends FAILED (failover-error after a failover,
+     * error after a promote; a new request may retry either) when no member could be reached or none serves the
+     * current epoch.
      */
     private int promoteAttempts = 3;
 

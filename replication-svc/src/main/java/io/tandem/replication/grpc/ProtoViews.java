@@ -4,6 +4,7 @@ import com.google.protobuf.Timestamp;
 import io.tandem.persistence.cluster.ClusterRow;
 import io.tandem.persistence.failover.FailoverMemberRow;
 import io.tandem.persistence.failover.FailoverRow;
+import io.tandem.persistence.failover.NewTarget;
 import io.tandem.persistence.service.ServiceRow;
 import io.tandem.persistence.targets.SiteRow;
 import io.tandem.proto.v1.Cluster;
@@ -110,6 +111,14 @@ final class ProtoViews {
                 .setRequestId(text(row.requestId()))
                 .setError(text(row.error()))
                 .setPromoterHost(text(row.promoterHost()));
+        if (row.newTargets() != null) {
+            for (NewTarget target : row.newTargets()) {
+                failover.addNewTargets(ReplicationTarget.newBuilder()
+                        .setBackendId(target.backendId())
+                        .setLocation(target.location())
+                        .setRole(ReplicationTargetRole.REPLICATION_TARGET_ROLE_TARGET));
+            }
+        }
         setIfPresent(row.claimedAt(), failover::setClaimedAt);
         setIfPresent(row.promotedAt(), failover::setPromotedAt);
         setIfPresent(row.committedAt(), failover::setCommittedAt);

@@ -1,6 +1,7 @@
 package io.tandem.replication.grpc;
 
 import io.grpc.stub.StreamObserver;
+import io.tandem.persistence.failover.NewTarget;
 import io.tandem.proto.v1.DisableClusterRequest;
 import io.tandem.proto.v1.DisableClusterResponse;
 import io.tandem.proto.v1.DisableServiceRequest;
@@ -23,6 +24,8 @@ import io.tandem.proto.v1.ListFailoversRequest;
 import io.tandem.proto.v1.ListFailoversResponse;
 import io.tandem.proto.v1.ListServicesRequest;
 import io.tandem.proto.v1.ListServicesResponse;
+import io.tandem.proto.v1.PromoteRequest;
+import io.tandem.proto.v1.PromoteResponse;
 import io.tandem.proto.v1.ReplicationServiceGrpc;
 import io.tandem.proto.v1.ThawRequest;
 import io.tandem.proto.v1.ThawResponse;
@@ -44,8 +47,7 @@ import jakarta.inject.Singleton;
 
 /**
  * replication-svc's gRPC endpoint: maps messages to the domain and back, nothing else. Errors are domain exceptions
- * thrown through; the runtime's interceptor turns them into status codes. Promote arrives with its capability; until
- * then it answers UNIMPLEMENTED (grpc-java's default), never a pretend success.
+ * thrown through; the runtime's interceptor turns them into status codes.
  */
 @Singleton
 public class ReplicationEndpoint extends ReplicationServiceGrpc.ReplicationServiceImplBase {
@@ -79,6 +81,24 @@ public class ReplicationEndpoint extends ReplicationServiceGrpc.ReplicationServi
         reply(
                 response,
                 FailoverResponse.newBuilder()
+                        .setFailoverId(view.row().id())
+                        .setFailover(ProtoViews.failover(view))
+                        .build());
+    }
+
+    @Override
+    public void promote(PromoteRequest request, StreamObserver<PromoteResponse> response) {
+        FailoverView view = failovers.promote(
+                request.getTargetCase() == PromoteRequest.TargetCase.CLUSTER ? request.getCluster() : null,
+                request.getTargetCase() == PromoteRequest.TargetCase.HOST ? request.getHost() : null,
+                request.getTargetsList().stream()
+                        .map(t -> new NewTarget(t.getBackendId(), t.getLocation()))
+                        .toList(),
+                Callers.current(),
+                RequestIds.current());
+        reply(
+                response,
+                PromoteResponse.newBuilder()
                         .setFailoverId(view.row().id())
                         .setFailover(ProtoViews.failover(view))
                         .build());

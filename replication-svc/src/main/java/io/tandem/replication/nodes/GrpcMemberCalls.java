@@ -5,7 +5,9 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
 import io.tandem.core.error.TandemException;
+import io.tandem.persistence.failover.NewTarget;
 import io.tandem.persistence.volume.VolumeUpdate;
+import io.tandem.proto.v1.ReplicationTarget;
 import io.tandem.proto.v1.VolumeModelUpdate;
 import io.tandem.proto.v1.VolumeServiceFailoverCompletedRequest;
 import io.tandem.proto.v1.VolumeServiceFailoverRequest;
@@ -13,6 +15,8 @@ import io.tandem.proto.v1.VolumeServiceFailoverResponse;
 import io.tandem.proto.v1.VolumeServiceFreezeRequest;
 import io.tandem.proto.v1.VolumeServiceGrpc;
 import io.tandem.proto.v1.VolumeServiceThawRequest;
+import io.tandem.proto.v1.VolumeServiceUpdateHostReplicationRequest;
+import io.tandem.proto.v1.VolumeServiceUpdateHostReplicationResponse;
 import io.tandem.replication.config.ReplicationConfiguration;
 import io.tandem.replication.domain.members.MemberCallException;
 import io.tandem.replication.domain.members.MemberCallException.Outcome;
@@ -37,11 +41,15 @@ import java.util.function.Function;
  * code means):
  *
  * <ul>
- *   <li>INVALID_ARGUMENT → {@link Outcome#REJECTED} (a promote's invalid target: the claim is reverted);
+ *   <li>INVALID_ARGUMENT → {@link Outcome#REJECTED} (a failover's invalid target, a promote's invalid targets: the
+ *       claim is reverted);
  *   <li>UNAVAILABLE, DEADLINE_EXCEEDED, FAILED_PRECONDITION (stale, fenced, superseded), ABORTED, RESOURCE_EXHAUSTED,
  *       CANCELLED → {@link Outcome#TRY_ANOTHER};
  *   <li>everything else (INTERNAL: the driver failed; UNIMPLEMENTED; …) → {@link Outcome#FAILED}.
  * </ul>
+ *
+ * <p>Failover and UpdateHostReplication (the two promote steps) share the deadline {@code promote-call-timeout}: both
+ * run the driver over every volume of the backend.
  */
 @Singleton
 public class GrpcMemberCalls implements MemberCalls {
@@ -72,12 +80,55 @@ public class GrpcMemberCalls implements MemberCalls {
                 .build();
         VolumeServiceFailoverResponse response =
                 call(node, "Failover", config.getPromoteCallTimeout(), requestId, stub -> stub.failover(request));
-        List<VolumeUpdate> updates = new ArrayList<>(response.getVolumeUpdatesCount());
-        for (VolumeModelUpdate update : response.getVolumeUpdatesList()) {
-            updates.add(update(node, update));
+        String active = response.getActiveBackendId();
+        return new PromoteResult(
+                active.isEmpty() ? null : active, updates(node, "Failover", response.getVolumeUpdatesList()));
+    }
+
+    @Override
+    public PromoteResult updateHostReplication(
+            NodeRef node, long failoverId, List<NewTarget> newTargets, long expectedEpoch, String requestId)
+            throws MemberCallException, InterruptedException {
+        VolumeServiceUpdateHostReplicationRequest.Builder request =
+                VolumeServiceUpdateHostReplicationRequest.newBuilder()
+                        .setFailoverId(failoverId)
+                        .setExpectedEpoch(expectedEpoch);
+        for (NewTarget target : newTargets) {
+            // Role unset, as the contract asks: the member knows every new site is a target.
+            request.addNewTargets(ReplicationTarget.newBuilder()
+                    .setBackendId(target.backendId())
+                    .setLocation(target.location()));
+        }
+        VolumeServiceUpdateHostReplicationRequest built = request.build();
+        VolumeServiceUpdateHostReplicationResponse response = call(
+                node,
+                "UpdateHostReplication",
+                config.getPromoteCallTimeout(),
+                requestId,
+                stub -> stub.updateHostReplication(built));
+        String status;
+        try {
+            status = StoredValues.storedReplicationStatus(response.getReplicationStatus());
+        } catch (TandemException e) {
+            throw new MemberCallException(
+                    Outcome.FAILED,
+                    node.host() + " answered UpdateHostReplication with an unknown replication status: "
+                            + e.getMessage());
         }
         String active = response.getActiveBackendId();
-        return new PromoteResult(active.isEmpty() ? null : active, updates);
+        return new PromoteResult(
+                active.isEmpty() ? null : active,
+                updates(node, "UpdateHostReplication", response.getVolumeUpdatesList()),
+                status);
+    }
+
+    private static List<VolumeUpdate> updates(NodeRef node, String rpc, List<VolumeModelUpdate> answered)
+            throws MemberCallException {
+        List<VolumeUpdate> updates = new ArrayList<>(answered.size());
+        for (VolumeModelUpdate update : answered) {
+            updates.add(update(node, rpc, update));
+        }
+        return updates;
     }
 
     @Override
@@ -154,7 +205,7 @@ public class GrpcMemberCalls implements MemberCalls {
     }
 
     /** One update of the node's answer; an answer the protocol cannot commit is the driver's failure. */
-    private static VolumeUpdate update(NodeRef node, VolumeModelUpdate update) throws MemberCallException {
+    private static VolumeUpdate update(NodeRef node, String rpc, VolumeModelUpdate update) throws MemberCallException {
         try {
             UUID id = UUID.fromString(update.getVolumeId());
             return new VolumeUpdate(
@@ -168,7 +219,7 @@ public class GrpcMemberCalls implements MemberCalls {
         } catch (IllegalArgumentException | TandemException e) {
             throw new MemberCallException(
                     Outcome.FAILED,
-                    node.host() + " answered Failover with an update that cannot be applied (volume '"
+                    node.host() + " answered " + rpc + " with an update that cannot be applied (volume '"
                             + update.getVolumeId() + "'): " + e.getMessage());
         }
     }

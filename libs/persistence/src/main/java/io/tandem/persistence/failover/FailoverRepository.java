@@ -28,19 +28,36 @@ public final class FailoverRepository {
 
     private static final String TABLE = "failovers";
     private static final String MEMBERS = "failover_members";
+    // Every read maps with FailoverRow.from: all columns, plus new_targets unpacked into two parallel text arrays in
+    // request order, so that reading the row needs no JSON library.
+    private static final String COLUMNS = "f.*,"
+            + " ARRAY(SELECT e.t ->> 'backend_id' FROM jsonb_array_elements(f.new_targets) WITH ORDINALITY AS e (t, n)"
+            + " ORDER BY e.n) AS new_target_ids,"
+            + " ARRAY(SELECT e.t ->> 'location' FROM jsonb_array_elements(f.new_targets) WITH ORDINALITY AS e (t, n)"
+            + " ORDER BY e.n) AS new_target_locations";
+    // new_targets from two parallel arrays (NULL arrays: no targets of its own, a failover or failback).
+    private static final String NEW_TARGETS = "CASE WHEN CAST(? AS text[]) IS NULL THEN NULL ELSE"
+            + " (SELECT COALESCE(jsonb_agg(jsonb_build_object('backend_id', u.b, 'location', u.l) ORDER BY u.n),"
+            + " CAST('[]' AS jsonb)) FROM unnest(CAST(? AS text[]), CAST(? AS text[])) WITH ORDINALITY AS u (b, l, n))"
+            + " END";
     // ON CONFLICT names the partial unique index's predicate, so that a second unfinished row for the target is
     // answered with no row instead of a unique violation that would abort the caller's transaction.
-    private static final String INSERT = "INSERT INTO failovers (kind, scope, target, from_backend_id, to_backend_id,"
-            + " phase, owner, owner_lease, requested_by, request_id, previous_status, claim_epoch)"
-            + " VALUES (?, ?, ?, ?, ?, 'claimed', ?, ?, ?, ?, ?, ?)"
-            + " ON CONFLICT (target) WHERE finished_at IS NULL DO NOTHING RETURNING *";
-    private static final String SELECT_ONE = "SELECT * FROM failovers WHERE id = ?";
-    private static final String SELECT_UNFINISHED = "SELECT * FROM failovers WHERE finished_at IS NULL ORDER BY id";
+    private static final String INSERT = "WITH inserted AS (INSERT INTO failovers (kind, scope, target,"
+            + " from_backend_id, to_backend_id, phase, owner, owner_lease, requested_by, request_id, previous_status,"
+            + " claim_epoch, new_targets) VALUES (?, ?, ?, ?, ?, 'claimed', ?, ?, ?, ?, ?, ?, " + NEW_TARGETS + ")"
+            + " ON CONFLICT (target) WHERE finished_at IS NULL DO NOTHING RETURNING *)"
+            + " SELECT " + COLUMNS + " FROM inserted f";
+    private static final String SELECT_ONE = "SELECT " + COLUMNS + " FROM failovers f WHERE f.id = ?";
+    private static final String SELECT_UNFINISHED =
+            "SELECT " + COLUMNS + " FROM failovers f WHERE f.finished_at IS NULL ORDER BY f.id";
     private static final String SELECT_UNFINISHED_OF =
-            "SELECT * FROM failovers WHERE finished_at IS NULL AND target = ?";
-    private static final String PAGE = "SELECT * FROM failovers WHERE (CAST(? AS text) IS NULL OR target = ?)"
-            + " AND (NOT ? OR finished_at IS NULL) AND (CAST(? AS bigint) IS NULL OR id < ?)"
-            + " ORDER BY id DESC LIMIT ?";
+            "SELECT " + COLUMNS + " FROM failovers f WHERE f.finished_at IS NULL AND f.target = ?";
+    private static final String SELECT_LAST_OF =
+            "SELECT " + COLUMNS + " FROM failovers f WHERE f.target = ? ORDER BY f.id DESC LIMIT 1";
+    private static final String PAGE = "SELECT " + COLUMNS + " FROM failovers f"
+            + " WHERE (CAST(? AS text) IS NULL OR f.target = ?)"
+            + " AND (NOT ? OR f.finished_at IS NULL) AND (CAST(? AS bigint) IS NULL OR f.id < ?)"
+            + " ORDER BY f.id DESC LIMIT ?";
     private static final String SELECT_MEMBERS =
             "SELECT * FROM failover_members WHERE failover_id = ANY (?) ORDER BY failover_id, host";
     private static final String INSERT_MEMBERS = "INSERT INTO failover_members (failover_id, host)"
@@ -57,21 +74,39 @@ public final class FailoverRepository {
      * unique index decides, so two claims can never both insert).
      */
     public static Optional<FailoverRow> insert(Connection connection, NewFailover f) throws SQLException {
-        return Queries.one(
-                connection,
-                INSERT,
-                FailoverRow::from,
-                f.kind(),
-                f.scope(),
-                f.target(),
-                f.fromBackendId(),
-                f.toBackendId(),
-                f.owner(),
-                f.ownerLease(),
-                f.requestedBy(),
-                f.requestId(),
-                f.previousStatus(),
-                f.claimEpoch());
+        Array ids = null;
+        Array locations = null;
+        if (f.newTargets() != null) {
+            ids = connection.createArrayOf(
+                    "text", f.newTargets().stream().map(NewTarget::backendId).toArray());
+            locations = connection.createArrayOf(
+                    "text", f.newTargets().stream().map(NewTarget::location).toArray());
+        }
+        try {
+            return Queries.one(
+                    connection,
+                    INSERT,
+                    FailoverRow::from,
+                    f.kind(),
+                    f.scope(),
+                    f.target(),
+                    f.fromBackendId(),
+                    f.toBackendId(),
+                    f.owner(),
+                    f.ownerLease(),
+                    f.requestedBy(),
+                    f.requestId(),
+                    f.previousStatus(),
+                    f.claimEpoch(),
+                    ids,
+                    ids,
+                    locations);
+        } finally {
+            if (ids != null) {
+                ids.free();
+                locations.free();
+            }
+        }
     }
 
     /** The row, if it exists. */
@@ -97,6 +132,19 @@ public final class FailoverRepository {
     /** {@link #unfinished(String)} on the caller's connection. */
     public static Optional<FailoverRow> unfinished(Connection connection, String target) throws SQLException {
         return Queries.one(connection, SELECT_UNFINISHED_OF, FailoverRow::from, target);
+    }
+
+    /**
+     * The newest row of {@code target}, finished or not, in the caller's transaction: what the target went through
+     * last (a promote may be retried from {@code error} only when a promote left it there).
+     */
+    public static Optional<FailoverRow> last(Connection connection, String target) throws SQLException {
+        return Queries.one(connection, SELECT_LAST_OF, FailoverRow::from, target);
+    }
+
+    /** {@link #last(Connection, String)} in its own connection. */
+    public Optional<FailoverRow> last(String target) {
+        return Transactions.withConnection(dataSource, c -> last(c, target));
     }
 
     /**

@@ -1,9 +1,12 @@
 package io.tandem.persistence.failover;
 
 import io.tandem.persistence.jdbc.JdbcValues;
+import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A row of the failover journal ({@code failovers}): one failover, failback or promote of a cluster or non-clustered
@@ -20,6 +23,8 @@ import java.time.Instant;
  * @param claimEpoch the scope's epoch at the claim; the commit moves it to {@code claimEpoch + 1}
  * @param promoterHost the member asked to run the promote (last asked, until it answered)
  * @param finishedAt set exactly when the phase is final
+ * @param newTargets the replication targets a promote sets, in request order (empty: none); null for a failover or
+ *     failback
  */
 public record FailoverRow(
         long id,
@@ -44,14 +49,22 @@ public record FailoverRow(
         Long claimEpoch,
         String promoterHost,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        List<NewTarget> newTargets) {
+
+    public FailoverRow {
+        newTargets = newTargets == null ? null : List.copyOf(newTargets);
+    }
 
     /** True once the row has reached a final phase. */
     public boolean finished() {
         return finishedAt != null;
     }
 
-    /** Maps a {@code SELECT * FROM failovers} row. */
+    /**
+     * Maps a row of {@link FailoverRepository}'s reads: every column of {@code failovers}, with {@code new_targets}
+     * also as the two parallel arrays {@code new_target_ids} and {@code new_target_locations}.
+     */
     public static FailoverRow from(ResultSet row) throws SQLException {
         return new FailoverRow(
                 row.getLong("id"),
@@ -76,6 +89,28 @@ public record FailoverRow(
                 JdbcValues.nullableLong(row, "claim_epoch"),
                 row.getString("promoter_host"),
                 JdbcValues.instant(row, "created_at"),
-                JdbcValues.instant(row, "updated_at"));
+                JdbcValues.instant(row, "updated_at"),
+                newTargets(row));
+    }
+
+    private static List<NewTarget> newTargets(ResultSet row) throws SQLException {
+        if (row.getString("new_targets") == null) {
+            return null;
+        }
+        String[] ids = strings(row.getArray("new_target_ids"));
+        String[] locations = strings(row.getArray("new_target_locations"));
+        List<NewTarget> targets = new ArrayList<>(ids.length);
+        for (int i = 0; i < ids.length; i++) {
+            targets.add(new NewTarget(ids[i], locations[i]));
+        }
+        return targets;
+    }
+
+    private static String[] strings(Array array) throws SQLException {
+        try {
+            return (String[]) array.getArray();
+        } finally {
+            array.free();
+        }
     }
 }

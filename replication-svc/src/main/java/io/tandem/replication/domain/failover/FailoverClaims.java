@@ -9,16 +9,13 @@ import io.tandem.persistence.failover.NewFailover;
 import io.tandem.persistence.jdbc.Transactions;
 import io.tandem.persistence.targets.ReplicationTargetRepository;
 import io.tandem.persistence.targets.SiteRow;
-import io.tandem.replication.domain.liveness.LiveView;
 import io.tandem.replication.domain.liveness.Liveness;
 import io.tandem.replication.domain.scope.Scope;
 import io.tandem.replication.domain.scope.ScopeWrites;
 import io.tandem.replication.domain.scope.Scopes;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import javax.sql.DataSource;
 
 /**
@@ -37,8 +34,7 @@ public final class FailoverClaims {
     private final DataSource dataSource;
     private final Scopes scopes;
     private final ReplicationTargetRepository targets;
-    private final FailoverRepository journal;
-    private final Liveness liveness;
+    private final ClaimGuards guards;
     private final Transitions transitions;
     private final String self;
 
@@ -49,8 +45,7 @@ public final class FailoverClaims {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.scopes = new Scopes(dataSource);
         this.targets = new ReplicationTargetRepository(dataSource);
-        this.journal = new FailoverRepository(dataSource);
-        this.liveness = Objects.requireNonNull(liveness, "liveness");
+        this.guards = new ClaimGuards(new FailoverRepository(dataSource), Objects.requireNonNull(liveness, "liveness"));
         this.transitions = Objects.requireNonNull(transitions, "transitions");
         this.self = Objects.requireNonNull(self, "self");
     }
@@ -71,13 +66,13 @@ public final class FailoverClaims {
         if (DEFAULT.equals(to) ? active == null : to.equals(active)) {
             throw new FailedPreconditionException("Backend " + to + " is already active for " + scope.name() + ".");
         }
-        unfinishedRefusal(scope).ifPresent(refusal -> {
+        guards.unfinished(scope).ifPresent(refusal -> {
             throw refusal;
         });
         if (!CLAIMABLE.contains(status)) {
             throw statusRefusal(scope);
         }
-        requireLiveMember(scope);
+        guards.requireLiveMember(scope, "failover");
         NewFailover row = new NewFailover(
                 DEFAULT.equals(to) ? "failback" : "failover",
                 scope.kind().stored(),
@@ -134,32 +129,15 @@ public final class FailoverClaims {
                 + " (targets: " + (ids.isEmpty() ? "none" : String.join(", ", ids)) + "; \"default\" fails back).");
     }
 
-    private Optional<FailedPreconditionException> unfinishedRefusal(Scope scope) {
-        return journal.unfinished(scope.name())
-                .map(row -> new FailedPreconditionException("An unfinished " + row.kind() + " (id " + row.id()
-                        + ", phase " + row.phase() + ") exists for " + scope.name() + "."));
-    }
-
     private static FailedPreconditionException statusRefusal(Scope scope) {
         return new FailedPreconditionException("replication_status in " + scope.name()
                 + " must be enabled, failed-over or failover-error and up to failover.");
     }
 
-    private void requireLiveMember(Scope scope) {
-        // A null cluster lists the non-clustered nodes.
-        LiveView live = liveness.read(Collections.singletonList(scope.cluster()), Set.of());
-        boolean up = scope.kind() == Scope.Kind.CLUSTER
-                ? !live.members(scope.name()).isEmpty()
-                : live.member(null, scope.name()).isPresent();
-        if (!up) {
-            throw new FailedPreconditionException("No member of " + scope.name() + " is up to run the failover.");
-        }
-    }
-
     /** Why the compare-and-swap did not move the scope, read after the fact. */
     private RuntimeException lostClaim(Scope before) {
         Scope now = scopes.reload(before.kind().stored(), before.name());
-        Optional<FailedPreconditionException> unfinished = unfinishedRefusal(now);
+        Optional<FailedPreconditionException> unfinished = guards.unfinished(now);
         if (unfinished.isPresent()) {
             return unfinished.get();
         }

@@ -10,7 +10,6 @@ import io.tandem.persistence.failover.FailoverRepository;
 import io.tandem.persistence.failover.FailoverRow;
 import io.tandem.persistence.jdbc.Queries;
 import io.tandem.persistence.jdbc.Transactions;
-import io.tandem.persistence.volume.VolumeUpdates;
 import io.tandem.replication.domain.Binaries;
 import io.tandem.replication.domain.liveness.LiveView;
 import io.tandem.replication.domain.liveness.Liveness;
@@ -51,11 +50,15 @@ import org.slf4j.LoggerFactory;
  *   <tr><th>phase</th><th>step</th><th>next phase</th></tr>
  *   <tr><td>claimed</td><td>begin the drain</td><td>draining</td></tr>
  *   <tr><td>draining</td><td>wait (bounded) until no workers row of the scope is left</td><td>promoting</td></tr>
- *   <tr><td>promoting</td><td>VolumeService.Failover on one live member serving the claim's epoch, then the commit
- *       transaction</td><td>completing; reverted (invalid target); failed (driver error)</td></tr>
+ *   <tr><td>promoting</td><td>VolumeService.Failover (a promote: UpdateHostReplication) on one live member serving
+ *       the claim's epoch, then the commit transaction</td><td>completing; reverted (invalid target or targets);
+ *       failed (driver error)</td></tr>
  *   <tr><td>completing</td><td>write the epoch key, FailoverCompleted to every member row in parallel, fence those
  *       that kept failing</td><td>completed; completed-with-fenced-members</td></tr>
  * </table>
+ *
+ * <p>Failover, failback and promote rows share the machine: only the promoting step differs by kind (which member
+ * call, what the commit writes, what a release leaves), and {@link Promotion} holds those differences.
  *
  * <p>Every journal write is a compare-and-swap on (id, phase, owner): when another instance has taken the row over,
  * the step's write fails and this coordinator stops without touching anything else. Plain Java: the caller provides
@@ -190,6 +193,7 @@ public final class FailoverCoordinator {
 
     private Phase promote(FailoverRow row) throws InterruptedException {
         Scope scope = scope(row);
+        Promotion promotion = Promotion.of(row);
         long claimEpoch = row.claimEpoch();
         Backoff backoff = settings.backoff(settings.promoteAttempts());
         String lastError = "no member was asked";
@@ -210,13 +214,23 @@ public final class FailoverCoordinator {
                 }
                 PromoteResult result;
                 try {
-                    result = calls.promote(member, row.id(), row.toBackendId(), claimEpoch, row.requestId());
+                    result = promotion.ask(calls, member, row);
                 } catch (MemberCallException e) {
                     switch (e.outcome()) {
                         case REJECTED:
-                            return revert(row, scope, member.host() + " rejected the target: " + e.getMessage());
+                            return end(
+                                    row,
+                                    scope,
+                                    Phase.REVERTED,
+                                    promotion.reverted(row),
+                                    member.host() + " rejected the request: " + e.getMessage());
                         case FAILED:
-                            return fail(row, scope, "The promote on " + member.host() + " failed: " + e.getMessage());
+                            return end(
+                                    row,
+                                    scope,
+                                    Phase.FAILED,
+                                    promotion.failed(row),
+                                    "The promote on " + member.host() + " failed: " + e.getMessage());
                         default:
                             lastError = e.getMessage();
                             LOG.warn(
@@ -230,15 +244,17 @@ public final class FailoverCoordinator {
                 if (!journal.recordPromoted(row.id(), self, member.host())) {
                     throw new LostRow("the promote's answer could not be recorded");
                 }
-                return commit(row, scope, member.host(), result);
+                return commit(row, scope, promotion, member.host(), result);
             }
             if (round < settings.promoteAttempts()) {
                 pause(backoff.delayAfter(round));
             }
         }
-        return fail(
+        return end(
                 row,
                 scope,
+                Phase.FAILED,
+                promotion.failed(row),
                 "No member of " + scope.name() + " could run the promote after " + settings.promoteAttempts()
                         + " round(s); last error: " + lastError);
     }
@@ -254,106 +270,93 @@ public final class FailoverCoordinator {
     }
 
     /**
-     * Step 3, the commit, in one transaction: the scope (and a cluster's services) to the new status, active backend
-     * and epoch, every volume update, one member row per member live now, and the journal row to completing with the
-     * new epoch. Then the step is over; the epoch key is written by the complete step, which also repeats it
-     * after a crash.
+     * Step 3, the commit, in one transaction: what the kind writes ({@link Promotion#commit}: the scope, a cluster's
+     * services, the volumes, for a promote the sites), one member row per member live now, and the journal row to
+     * completing with the new epoch. Then the step is over; the epoch key is written by the complete step, which
+     * also repeats it after a crash.
      */
-    private Phase commit(FailoverRow row, Scope scope, String promoter, PromoteResult result) {
-        boolean failback = FailoverClaims.DEFAULT.equals(row.toBackendId());
-        String active = failback ? null : row.toBackendId();
-        if (!Objects.equals(result.activeBackendId(), active)) {
-            return fail(
-                    row,
-                    scope,
-                    "The promote on " + promoter + " switched to " + shown(result.activeBackendId()) + ", not "
-                            + row.toBackendId() + "; nothing was committed.");
+    private Phase commit(FailoverRow row, Scope scope, Promotion promotion, String promoter, PromoteResult result) {
+        Optional<String> unusable = promotion.unusable(row, promoter, result);
+        if (unusable.isPresent()) {
+            return end(row, scope, Phase.FAILED, promotion.failed(row), unusable.get());
         }
         long epoch = row.claimEpoch() + 1;
-        String status = failback ? ScopeWrites.ENABLED : ScopeWrites.FAILED_OVER;
         List<String> members =
                 liveMembers(scope).stream().map(MemberInfo::host).sorted().toList();
-        String reason = "Not replicated: left behind when " + scope.name() + " failed over to " + row.toBackendId()
-                + " (failover " + row.id() + ").";
         long started = System.nanoTime();
-        int changed;
+        Promotion.Commit committed;
         try {
-            changed = Transactions.inTransaction(dataSource, c -> {
-                if (!ScopeWrites.commit(c, scope, row.claimEpoch(), status, active)) {
-                    throw new ScopeChanged();
-                }
-                int volumes = VolumeUpdates.apply(c, scope.cluster(), scope.host(), result.volumeUpdates(), reason);
+            committed = Transactions.inTransaction(dataSource, c -> {
+                Promotion.Commit done = promotion.commit(c, scope, row, result);
                 FailoverRepository.insertMembers(c, row.id(), members);
                 // Last, so that committed_at is when the transaction's work ended; losing the row rolls it all back.
                 if (!FailoverRepository.commit(c, row.id(), self, epoch)) {
                     throw new LostRow("the commit lost the journal row");
                 }
-                return volumes;
+                return done;
             });
-        } catch (ScopeChanged e) {
-            if (!journal.finish(
-                    row.id(),
-                    self,
-                    Phase.PROMOTING.stored(),
-                    Phase.FAILED.stored(),
-                    scope.name() + " is no longer failing over at epoch " + row.claimEpoch()
-                            + " (changed by someone else); nothing was committed.")) {
+        } catch (Promotion.NotCommitted e) {
+            if (e.scopeStillHeld()) {
+                return end(row, scope, Phase.FAILED, promotion.failed(row), e.getMessage());
+            }
+            if (!journal.finish(row.id(), self, Phase.PROMOTING.stored(), Phase.FAILED.stored(), e.getMessage())) {
                 throw new LostRow("the journal row changed");
             }
             return Phase.FAILED;
         }
-        transitions.record(failback ? StatusTransition.FAILED_BACK : StatusTransition.PROMOTED);
-        if (changed < result.volumeUpdates().size()) {
+        transitions.record(committed.transition());
+        if (committed.volumesChanged() < result.volumeUpdates().size()) {
             LOG.warn(
                     "Failover {}: {} of {} volume update(s) named no volume of {}",
                     row.id(),
-                    result.volumeUpdates().size() - changed,
+                    result.volumeUpdates().size() - committed.volumesChanged(),
                     result.volumeUpdates().size(),
                     scope.name());
         }
         LOG.info(
-                "Failover {} committed: {} serves {} at epoch {}; {} volume(s) updated in {} ms; members {}",
+                "Failover {} ({}) committed: {} serves {} at epoch {}; {} volume(s) updated in {} ms; members {}",
                 row.id(),
+                row.kind(),
                 scope.name(),
-                shown(active),
+                shown(committed.activeBackendId()),
                 epoch,
-                changed,
+                committed.volumesChanged(),
                 (System.nanoTime() - started) / 1_000_000,
                 members);
         return Phase.COMPLETING;
     }
 
-    /** The driver rejected the target: nothing changed, the scope goes back to its status before the claim. */
-    private Phase revert(FailoverRow row, Scope scope, String message) {
-        boolean released = end(row, scope, Phase.REVERTED, row.previousStatus(), message);
-        if (released) {
-            transitions.record(StatusTransition.REVERTED);
-        }
-        LOG.warn("Failover {} of {} reverted to {}: {}", row.id(), scope.name(), row.previousStatus(), message);
-        return Phase.REVERTED;
-    }
-
-    /** The driver failed (or nobody could promote): nothing committed, the scope goes to failover-error. */
-    private Phase fail(FailoverRow row, Scope scope, String message) {
-        boolean released = end(row, scope, Phase.FAILED, ScopeWrites.FAILOVER_ERROR, message);
-        if (released) {
-            transitions.record(StatusTransition.DRIVER_FAILED);
-        }
-        LOG.warn("Failover {} of {} failed: {}", row.id(), scope.name(), message);
-        return Phase.FAILED;
-    }
-
-    private boolean end(FailoverRow row, Scope scope, Phase phase, String status, String message) {
+    /**
+     * Ends a row that committed nothing ({@link Phase#REVERTED}: the member rejected the request; {@link
+     * Phase#FAILED}: its driver failed, or nobody could run it) and releases the scope as the kind says.
+     */
+    private Phase end(FailoverRow row, Scope scope, Phase phase, Promotion.Release release, String message) {
+        Promotion promotion = Promotion.of(row);
         boolean released = Transactions.inTransaction(dataSource, c -> {
             if (!FailoverRepository.finish(c, row.id(), self, Phase.PROMOTING.stored(), phase.stored(), message)) {
                 throw new LostRow("the journal row could not be ended");
             }
-            return ScopeWrites.release(c, scope, row.claimEpoch(), status);
+            return ScopeWrites.release(
+                    c, scope, promotion.held(), row.claimEpoch(), release.status(), release.memberStatus());
         });
-        if (!released) {
-            LOG.warn("Failover {}: {} was no longer failing over; its status was left alone", row.id(), scope.name());
+        if (released) {
+            transitions.record(release.transition());
+        } else {
+            LOG.warn(
+                    "Failover {}: {} was no longer {}; its status was left alone",
+                    row.id(),
+                    scope.name(),
+                    promotion.held());
         }
-        return released;
+        LOG.warn(
+                "Failover {} ({}) of {} {}, {}: {}",
+                row.id(),
+                row.kind(),
+                scope.name(),
+                phase.stored(),
+                released ? "now " + release.status() : "status untouched",
+                message);
+        return phase;
     }
 
     // ---- completing -> completed | completed-with-fenced-members
@@ -361,6 +364,7 @@ public final class FailoverCoordinator {
     private Phase complete(FailoverRow row) throws InterruptedException {
         Scope scope = scope(row);
         long epoch = row.epoch();
+        // A failback and a promote end on the primary (to_backend_id default), a failover on its target.
         String active = FailoverClaims.DEFAULT.equals(row.toBackendId()) ? null : row.toBackendId();
         // Repeated on resume: writing the stored epoch again is a no-op, an older one is never written over a newer.
         membership.epochs().write(scope.name(), new EpochRecord(epoch, active));
@@ -545,13 +549,6 @@ public final class FailoverCoordinator {
     static final class LostRow extends RuntimeException {
         LostRow(String message) {
             super(message, null, false, false);
-        }
-    }
-
-    /** The scope row was no longer failing over at the claim's epoch when the commit tried to move it. */
-    private static final class ScopeChanged extends RuntimeException {
-        ScopeChanged() {
-            super(null, null, false, false);
         }
     }
 }

@@ -6,6 +6,7 @@ import io.tandem.persistence.failover.FailoverMemberRow;
 import io.tandem.persistence.failover.FailoverPage;
 import io.tandem.persistence.failover.FailoverRepository;
 import io.tandem.persistence.failover.FailoverRow;
+import io.tandem.persistence.failover.NewTarget;
 import io.tandem.replication.domain.liveness.Liveness;
 import io.tandem.runtime.config.ServiceConfiguration;
 import jakarta.inject.Singleton;
@@ -14,8 +15,8 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 /**
- * The Failover, ListFailovers and GetFailover operations: the claim happens in the caller's thread (its refusals are
- * the RPC's answer), the rest of the protocol on {@link FailoverRunner}'s threads.
+ * The Failover, Promote, ListFailovers and GetFailover operations: the claim happens in the caller's thread (its
+ * refusals are the RPC's answer), the rest of the protocol on {@link FailoverRunner}'s threads.
  */
 @Singleton
 public class Failovers {
@@ -25,6 +26,7 @@ public class Failovers {
     public static final int MAX_PAGE_SIZE = 500;
 
     private final FailoverClaims claims;
+    private final PromoteClaims promoteClaims;
     private final FailoverRepository journal;
     private final FailoverRunner runner;
 
@@ -35,6 +37,7 @@ public class Failovers {
             FailoverRunner runner,
             ServiceConfiguration service) {
         this.claims = new FailoverClaims(dataSource, liveness, transitions, service.getHost());
+        this.promoteClaims = new PromoteClaims(dataSource, liveness, transitions, service.getHost());
         this.journal = new FailoverRepository(dataSource);
         this.runner = runner;
     }
@@ -45,6 +48,17 @@ public class Failovers {
      */
     public FailoverView failover(String cluster, String host, String backendId, String requestedBy, String requestId) {
         FailoverRow row = claims.claim(cluster, host, backendId, requestedBy, requestId);
+        runner.submit(row.id());
+        return new FailoverView(row, List.of());
+    }
+
+    /**
+     * Claims a promote of {@code cluster} or {@code host}: the site it serves becomes its primary with {@code
+     * targets} (empty: none). Starts running it and returns the row as claimed.
+     */
+    public FailoverView promote(
+            String cluster, String host, List<NewTarget> targets, String requestedBy, String requestId) {
+        FailoverRow row = promoteClaims.claim(cluster, host, targets, requestedBy, requestId);
         runner.submit(row.id());
         return new FailoverView(row, List.of());
     }

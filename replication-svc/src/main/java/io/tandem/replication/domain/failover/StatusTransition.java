@@ -3,9 +3,10 @@ package io.tandem.replication.domain.failover;
 import java.util.Objects;
 
 /**
- * The replication-status transitions that failover, failback, freeze and thaw make, one entry per row of the table
- * "Replication status (Cinder's values) and transitions" in docs/architecture.md (the claim row once per status it
- * starts from), plus the frozen flag, which that table does not list. Every write that makes one of them records it
+ * The replication-status transitions that failover, failback, promote, freeze and thaw make, one entry per row of the
+ * table "Replication status (Cinder's values) and transitions" in docs/architecture.md whose "by" column is
+ * replication-svc (a claim row once per status it starts from), plus the frozen flag, which that table does not list.
+ * The rows volume-svc makes (a member's start) are not here: volume-svc's tests cover them. Every write that makes one of them records it
  * ({@link Transitions}), so that tests can prove each one is exercised and operators can count them.
  *
  * @param from the status before, as the table says it
@@ -20,6 +21,13 @@ public enum StatusTransition {
     FAILED_BACK("failing-over", "failback ok (`default`)", "enabled"),
     REVERTED("failing-over", "target invalid for the driver", "the status before the claim"),
     DRIVER_FAILED("failing-over", "driver error", "failover-error"),
+    PROMOTE_CLAIM_FROM_ENABLED("enabled", PromoteEvents.CLAIMED, "updating"),
+    PROMOTE_CLAIM_FROM_FAILED_OVER("failed-over", PromoteEvents.CLAIMED, "updating"),
+    PROMOTE_CLAIM_FROM_ERROR("error", PromoteEvents.CLAIMED, "updating"),
+    PROMOTE_ENABLED("updating", "promote ok (the member reports enabled)", "enabled"),
+    PROMOTE_DISABLED("updating", "promote ok, no targets (the member reports disabled)", "disabled"),
+    PROMOTE_REVERTED("updating", "promote targets invalid for the driver", "the status before the claim"),
+    PROMOTE_FAILED("updating", "promote driver error", "error"),
     MEMBER_FENCED("a member (service row)", "its FailoverCompleted still failing after retries", "error"),
     FROZEN("frozen false", null, "frozen true"),
     THAWED("frozen true", null, "frozen false"),
@@ -47,13 +55,27 @@ public enum StatusTransition {
         return to;
     }
 
-    /** The claim transition from {@code status} (enabled, failed-over or failover-error). */
+    /** The claim transition of a failover or failback from {@code status} (enabled, failed-over or failover-error). */
     public static StatusTransition claimFrom(String status) {
+        return from("CLAIM_FROM_", status);
+    }
+
+    /** The claim transition of a promote from {@code status} (enabled, failed-over or error). */
+    public static StatusTransition promoteClaimFrom(String status) {
+        return from("PROMOTE_CLAIM_FROM_", status);
+    }
+
+    private static StatusTransition from(String prefix, String status) {
         for (StatusTransition t : values()) {
-            if (t.name().startsWith("CLAIM_FROM_") && Objects.equals(t.from, status)) {
+            if (t.name().startsWith(prefix) && Objects.equals(t.from, status)) {
                 return t;
             }
         }
-        throw new IllegalArgumentException("no claim transition from " + status);
+        throw new IllegalArgumentException("no " + prefix + " transition from " + status);
+    }
+
+    /** Event texts shared by several entries (an enum constant cannot refer to a static field of its own enum). */
+    private static final class PromoteEvents {
+        static final String CLAIMED = "promote claimed (from error only after a failed promote)";
     }
 }

@@ -63,11 +63,24 @@ public final class Stack implements AutoCloseable {
         String label = testClass.getSimpleName();
         String logRoot = System.getProperty("tandem.systemtests.logs", "target/system-tests");
         String prefix = "/systest-" + label + "-" + UUID.randomUUID().toString().substring(0, 8);
-        return new Stack(
-                TestPostgres.shared().createDatabase(),
-                TestEtcd.shared(),
-                prefix,
-                Path.of(logRoot, label).toAbsolutePath());
+        Path logs = Path.of(logRoot, label).toAbsolutePath();
+        // The previous run's sites stay for inspection until this run starts; a story that renames or destroys a site
+        // directory must not find the last run's leftovers.
+        deleteTree(logs.resolve("sites"));
+        return new Stack(TestPostgres.shared().createDatabase(), TestEtcd.shared(), prefix, logs);
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not clear the previous run's sites under " + root, e);
+        }
     }
 
     public TestDatabase database() {

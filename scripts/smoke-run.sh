@@ -65,7 +65,7 @@ if ((!failed)); then
 fi
 
 # The README's REST walkthrough, with curl and jq against api-svc: a volume, the clusters at 3.26, a failover and a
-# failback through os-services/failover (202, then polling the cluster), freeze and thaw.
+# failback through os-services/failover (202, then polling the cluster), freeze and thaw, and an online promote.
 rest() { # METHOD PATH [BODY] -> prints "<status> <body>"
     curl -s -m 30 -X "$1" "http://127.0.0.1:${SVC_PORT[api]}/v3/demo$2" -H 'X-Auth-Token: admin:demo' \
         -H 'Content-Type: application/json' -H 'OpenStack-API-Version: volume 3.26' ${3:+-d "$3"} -w ' %{http_code}'
@@ -90,6 +90,20 @@ await_cluster() { # REPLICATION-STATUS: polls cluster show for up to 60 s
     failed=1
     return 1
 }
+await_journal() { # ID: polls the journal row for up to 60 s until it is completed
+    local deadline=$((SECONDS + 60)) row
+    while ((SECONDS < deadline)); do
+        row=$(rest GET "/tandem/failovers/$1")
+        [[ $(jq -r .failover.phase <<<"${row% *}") == completed ]] && { say "REST journal row $1 completed"; return 0; }
+        sleep 0.5
+    done
+    warn "REST: journal row $1 not completed after 60 s: ${row% *}"
+    failed=1
+    return 1
+}
+# An online promote of the site the cluster serves (its primary) with the same target: a retarget that changes
+# nothing but the epoch, so the dev stack's sites stay as make run sets them up.
+promote_body="{\"promote\":{\"cluster\":\"cluster1@fs1\",\"targets\":[{\"backend_id\":\"secondary\",\"location\":\"$SITES_DIR/fs1/secondary\"}]}}"
 if ((!failed)); then
     expect "create a volume" 202 "$(rest POST /volumes '{"volume":{"size":1,"name":"smoke"}}')" &&
         expect "clusters detail at 3.26" 200 "$(rest GET /clusters/detail)" &&
@@ -99,7 +113,11 @@ if ((!failed)); then
         await_cluster enabled &&
         expect "freeze" 200 "$(rest PUT /os-services/freeze '{"cluster":"cluster1@fs1"}')" &&
         expect "thaw" 200 "$(rest PUT /os-services/thaw '{"cluster":"cluster1@fs1"}')" &&
-        expect "the failover journal" 200 "$(rest GET '/tandem/failovers?limit=1')"
+        expect "the failover journal" 200 "$(rest GET '/tandem/failovers?limit=1')" &&
+        promoted=$(rest POST /tandem/promote "$promote_body") &&
+        expect "promote online" 202 "$promoted" &&
+        await_journal "$(jq -r .failover.id <<<"${promoted% *}")" &&
+        await_cluster enabled
 fi
 
 scripts/stop.sh >/dev/null

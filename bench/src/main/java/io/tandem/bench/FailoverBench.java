@@ -66,6 +66,7 @@ final class FailoverBench {
             }
             print(results);
             restFailover(new RestClient(api.port()), timing);
+            print(promotes(timing));
         }
         IdleReplication.run(logs.resolve("idle-replication"));
     }
@@ -99,6 +100,23 @@ final class FailoverBench {
                 return;
             }
         }
+    }
+
+    /**
+     * Online promote on the 3-member cluster: fail over to the target, then promote it to primary with a new target
+     * (timed), fail over to that one and promote it back with the first (timed): A -> B -> C -> B.
+     */
+    private static List<FailoverTiming.Timing> promotes(FailoverTiming timing) {
+        String cluster = "fo3@bench";
+        List<FailoverTiming.Timing> results = new ArrayList<>();
+        for (int volumes : new int[] {1_000, 10_000}) {
+            timing.replaceVolumes(cluster, "fo3-1@mem", volumes);
+            timing.run(cluster, 3, volumes, "secondary");
+            results.add(timing.promote(cluster, 3, volumes, "third"));
+            timing.run(cluster, 3, volumes, "third");
+            results.add(timing.promote(cluster, 3, volumes, "secondary"));
+        }
+        return results;
     }
 
     private static final java.util.Set<String> FINAL =

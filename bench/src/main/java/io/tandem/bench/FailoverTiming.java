@@ -9,13 +9,16 @@ import io.tandem.proto.v1.Failover;
 import io.tandem.proto.v1.FailoverPhase;
 import io.tandem.proto.v1.FailoverRequest;
 import io.tandem.proto.v1.GetFailoverRequest;
+import io.tandem.proto.v1.PromoteRequest;
 import io.tandem.proto.v1.ReplicationServiceGrpc;
 import io.tandem.proto.v1.ReplicationServiceGrpc.ReplicationServiceBlockingStub;
+import io.tandem.proto.v1.ReplicationTarget;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 import javax.sql.DataSource;
 
 /**
@@ -79,21 +82,41 @@ final class FailoverTiming {
 
     /** Fails {@code cluster} over to {@code backendId} ("default" = back) and waits for the row to be final. */
     Timing run(String cluster, int members, int volumes, String backendId) {
-        long started = System.nanoTime();
-        long id = replication
+        return timed(cluster, members, volumes, "default".equals(backendId) ? "failback" : "failover", () -> replication
                 .withDeadlineAfter(60, TimeUnit.SECONDS)
                 .failover(FailoverRequest.newBuilder()
                         .setCluster(cluster)
                         .setBackendId(backendId)
                         .build())
-                .getFailoverId();
+                .getFailoverId());
+    }
+
+    /**
+     * Promotes the site {@code cluster} serves to primary with the one in-memory target {@code targetId}, and waits
+     * for the row to be final.
+     */
+    Timing promote(String cluster, int members, int volumes, String targetId) {
+        return timed(cluster, members, volumes, "promote", () -> replication
+                .withDeadlineAfter(60, TimeUnit.SECONDS)
+                .promote(PromoteRequest.newBuilder()
+                        .setCluster(cluster)
+                        .addTargets(ReplicationTarget.newBuilder()
+                                .setBackendId(targetId)
+                                .setLocation("memory://" + targetId))
+                        .build())
+                .getFailoverId());
+    }
+
+    private Timing timed(String cluster, int members, int volumes, String direction, LongSupplier request) {
+        long started = System.nanoTime();
+        long id = request.getAsLong();
         Failover row = awaitFinal(id, started + TimeUnit.MINUTES.toNanos(5));
         Duration requestToAcked = Duration.ofNanos(System.nanoTime() - started);
         return new Timing(
                 cluster,
                 members,
                 volumes,
-                "default".equals(backendId) ? "failback" : "failover",
+                direction,
                 row.getPhase(),
                 requestToAcked,
                 between(row.getClaimedAt(), row.getCompletedAt()),

@@ -238,13 +238,12 @@ class DevStackTest {
     }
 
     @Test
-    void unbuiltRpcsAnswerUnimplementedNotAPretendSuccess() {
-        // Each RPC named here belongs to a later capability; when one is built, this check moves to one still unbuilt.
-        // Every SchedulerService RPC is built (the volume-cluster capability).
-        assertUnimplemented(replication, ch -> ReplicationServiceGrpc.newBlockingStub(ch)
+    void thePromoteRpcsAreBuiltAndRefuseAnEmptyRequestWithAReason() {
+        // The last RPCs to be built (promote): an empty request is refused for what it lacks, never UNIMPLEMENTED.
+        assertRefused(replication, Status.Code.INVALID_ARGUMENT, ch -> ReplicationServiceGrpc.newBlockingStub(ch)
                 .withDeadlineAfter(10, TimeUnit.SECONDS)
                 .promote(PromoteRequest.getDefaultInstance()));
-        assertUnimplemented(nodes.get(0), ch -> VolumeServiceGrpc.newBlockingStub(ch)
+        assertRefused(nodes.get(0), Status.Code.FAILED_PRECONDITION, ch -> VolumeServiceGrpc.newBlockingStub(ch)
                 .withDeadlineAfter(10, TimeUnit.SECONDS)
                 .updateHostReplication(VolumeServiceUpdateHostReplicationRequest.getDefaultInstance()));
     }
@@ -303,10 +302,14 @@ class DevStackTest {
         return exchange.headers() == null ? null : exchange.headers().get(Grpc.REQUEST_ID);
     }
 
-    private static void assertUnimplemented(ServiceProcess server, Function<Channel, ?> call) {
+    private static void assertRefused(ServiceProcess server, Status.Code expected, Function<Channel, ?> call) {
         StatusRuntimeException error = assertThrows(
                 StatusRuntimeException.class, () -> call.apply(server.channel()), server.name() + " answered OK");
-        assertEquals(Status.Code.UNIMPLEMENTED, error.getStatus().getCode(), server.name() + ": " + error.getStatus());
+        assertEquals(expected, error.getStatus().getCode(), server.name() + ": " + error.getStatus());
+        assertTrue(
+                error.getStatus().getDescription() != null
+                        && !error.getStatus().getDescription().isBlank(),
+                server.name() + " gave no reason: " + error.getStatus());
     }
 
     /** The key ARCHITECTURE.md documents for it, relative to the prefix. */

@@ -100,7 +100,8 @@ class PromoteStoryTest {
         assertEquals(
                 1,
                 story.members.stream()
-                        .filter(m -> m.stdoutLines().stream().anyMatch(l -> l.contains("runs updateHostReplication")))
+                        .filter(m ->
+                                m.stdoutLines().stream().anyMatch(l -> l.contains("runs updateHostReplication for ")))
                         .count(),
                 "exactly one member ran updateHostReplication:\n" + stack.diagnostics());
         replication().thaw(ThawRequest.newBuilder().setCluster(story.cluster).build());
@@ -164,7 +165,7 @@ class PromoteStoryTest {
         Eventually.await(
                 START_DEADLINE,
                 "t1 runs the update and hangs in its driver",
-                () -> logged(stuck, "runs updateHostReplication")
+                () -> logged(stuck, "runs updateHostReplication for ")
                         && "updating".equals(clusterColumn(cluster, "replication_status")));
         ServiceProcess waiting = memoryNode("t2-waits", cluster, null);
         Eventually.await(
@@ -173,7 +174,9 @@ class PromoteStoryTest {
         stuck.kill(); // SIGKILL in the middle of the driver call: its claim lives on until the lease expires
         stuck.awaitExit(Duration.ofSeconds(30));
         waiting.awaitReady(START_DEADLINE);
-        assertTrue(logged(waiting, "runs updateHostReplication"), "t2 took the update over:\n" + waiting.diagnostics());
+        assertTrue(
+                logged(waiting, "runs updateHostReplication for "),
+                "t2 took the update over:\n" + waiting.diagnostics());
         assertEquals("enabled", clusterColumn(cluster, "replication_status"));
         assertEquals(
                 "enabled",
@@ -183,7 +186,8 @@ class PromoteStoryTest {
 
         ServiceProcess again = memoryNode("t1-again", cluster, null);
         again.awaitReady(START_DEADLINE);
-        assertTrue(!logged(again, "runs updateHostReplication"), "nothing left to update:\n" + again.diagnostics());
+        assertTrue(
+                !logged(again, "runs updateHostReplication for "), "nothing left to update:\n" + again.diagnostics());
     }
 
     private static ServiceProcess memoryNode(String name, String cluster, String faults) {

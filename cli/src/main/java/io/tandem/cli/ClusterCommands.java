@@ -1,5 +1,7 @@
 package io.tandem.cli;
 
+import io.tandem.commandline.Command;
+import io.tandem.commandline.CommandGroup;
 import io.tandem.proto.v1.Cluster;
 import io.tandem.proto.v1.GetClusterRequest;
 import io.tandem.proto.v1.GetClusterResponse;

@@ -2,6 +2,8 @@ package io.tandem.cli;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.tandem.commandline.Command;
+import io.tandem.commandline.UsageException;
 import io.tandem.proto.v1.Failover;
 import io.tandem.proto.v1.FailoverKind;
 import io.tandem.proto.v1.FailoverMember;
@@ -75,7 +77,7 @@ final class FailoverCommands {
         }
     }
 
-    static Command failover() {
+    static Command<Invocation> failover() {
         return Command.named("failover")
                 .summary("fail a cluster (or host) over to a replication target; prints the journal id")
                 .synopsis(TARGET_SYNOPSIS + " [--backend-id ID] [--wait]")
@@ -100,7 +102,7 @@ final class FailoverCommands {
                         invocation, invocation.args().value("--backend-id").orElse(""), "failover"));
     }
 
-    static Command failback() {
+    static Command<Invocation> failback() {
         return Command.named("failback")
                 .summary("fail a cluster (or host) back to its primary site; prints the journal id")
                 .synopsis(TARGET_SYNOPSIS + " [--wait]")
@@ -115,7 +117,7 @@ final class FailoverCommands {
                 .runs(invocation -> failover(invocation, "default", "failback"));
     }
 
-    static Command promote() {
+    static Command<Invocation> promote() {
         return Command.named("promote")
                 .summary(
                         "make the site a cluster (or host) serves its primary, with new targets; prints the journal id")
@@ -148,7 +150,7 @@ final class FailoverCommands {
                 .runs(FailoverCommands::promote);
     }
 
-    static Command freeze() {
+    static Command<Invocation> freeze() {
         return Command.named("freeze")
                 .summary("freeze a cluster (or host): create, delete and extend are refused")
                 .synopsis(TARGET_SYNOPSIS)
@@ -162,7 +164,7 @@ final class FailoverCommands {
                 .runs(FailoverCommands::freeze);
     }
 
-    static Command thaw() {
+    static Command<Invocation> thaw() {
         return Command.named("thaw")
                 .summary("thaw a frozen cluster (or host)")
                 .synopsis(TARGET_SYNOPSIS)

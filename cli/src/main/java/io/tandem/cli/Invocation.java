@@ -6,6 +6,9 @@ import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
+import io.tandem.commandline.Args;
+import io.tandem.commandline.Command;
+import io.tandem.commandline.UsageException;
 import io.tandem.proto.v1.ReplicationServiceGrpc;
 import io.tandem.proto.v1.ReplicationServiceGrpc.ReplicationServiceBlockingStub;
 import io.tandem.proto.v1.VolumeServiceGrpc;
@@ -28,7 +31,7 @@ final class Invocation implements AutoCloseable {
     static final Metadata.Key<String> USER = Metadata.Key.of("x-tandem-user", Metadata.ASCII_STRING_MARSHALLER);
 
     private final List<String> path;
-    private final Command command;
+    private final Command<Invocation> command;
     private final Args args;
     private final PrintStream out;
     private final PrintStream err;
@@ -53,7 +56,7 @@ final class Invocation implements AutoCloseable {
 
     Invocation(
             List<String> path,
-            Command command,
+            Command<Invocation> command,
             Args args,
             PrintStream out,
             PrintStream err,

@@ -1,6 +1,9 @@
 package io.tandem.cli;
 
 import com.google.protobuf.Timestamp;
+import io.tandem.commandline.Command;
+import io.tandem.commandline.CommandGroup;
+import io.tandem.commandline.UsageException;
 import io.tandem.proto.v1.Failover;
 import io.tandem.proto.v1.FailoverKind;
 import io.tandem.proto.v1.FailoverMember;

@@ -1,5 +1,7 @@
 package io.tandem.cli;
 
+import io.tandem.commandline.Command;
+import io.tandem.commandline.CommandGroup;
 import io.tandem.proto.v1.Capabilities;
 import io.tandem.proto.v1.VolumeServiceGetNodeStatusRequest;
 import io.tandem.proto.v1.VolumeServiceGetNodeStatusResponse;

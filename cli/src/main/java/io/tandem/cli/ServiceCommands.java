@@ -1,5 +1,7 @@
 package io.tandem.cli;
 
+import io.tandem.commandline.Command;
+import io.tandem.commandline.CommandGroup;
 import io.tandem.proto.v1.ListServicesRequest;
 import io.tandem.proto.v1.ListServicesResponse;
 import io.tandem.proto.v1.ReplicationStatus;

@@ -3,6 +3,14 @@ package io.tandem.cli;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
+import io.tandem.commandline.ArgParser;
+import io.tandem.commandline.Args;
+import io.tandem.commandline.Command;
+import io.tandem.commandline.CommandGroup;
+import io.tandem.commandline.CommandNode;
+import io.tandem.commandline.Help;
+import io.tandem.commandline.Option;
+import io.tandem.commandline.UsageException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,8 +27,9 @@ import java.util.regex.Pattern;
 /**
  * {@code tandem}, Tandem's command-line client: the entry point, the command tree and the global options. Each group
  * of commands lives in its own class ({@link ClusterCommands}, {@link ServiceCommands}, {@link FailoverCommands},
- * {@link JournalCommands}, {@link NodeCommands}); {@link #commands()} puts them together, and a larger tool (the
- * future {@code tandem-manage}) can add groups with {@link CommandGroup#with}.
+ * {@link JournalCommands}, {@link NodeCommands}); {@link #commands()} puts them together, and a larger tool can add
+ * groups with {@link CommandGroup#with}. The parser and the help texts are libs/commandline's, shared with
+ * {@code tandem-manage}.
  *
  * <p>Exit status: {@value #OK} done, {@value #FAILED} a call failed, {@value #USAGE} usage error; commands may define
  * more ({@code failover --wait}, {@code promote --wait}: {@value FailoverCommands#FENCED} completed with fenced
@@ -126,39 +135,22 @@ public final class Tandem {
 
     /** Runs one command line; returns the exit status. Prints no stack trace, whatever happens. */
     public int run(String... argv) {
-        List<String> words = new ArrayList<>(List.of(argv));
-        if (words.isEmpty()) {
+        if (argv.length == 0) {
             err.print(help(List.of(PROGRAM), root));
             return USAGE;
         }
-        if (words.get(0).equals("help")) {
-            words.remove(0);
-            words.add("--help");
-        }
         ArgParser.Parsed parsed;
         try {
-            parsed = parser.parse(words);
+            parsed = parser.parseCommandLine(List.of(argv));
         } catch (UsageException e) {
-            if (words.contains("-h") || words.contains("--help")) {
-                out.print(help(e.path(), e.node()));
-                return OK;
-            }
             return usage(e);
         }
         if (parsed.help()) {
             out.print(help(parsed.path(), parsed.node()));
             return OK;
         }
-        if (parsed.node() instanceof CommandGroup group) {
-            List<String> names =
-                    group.children().stream().map(CommandNode::name).toList();
-            return usage(new UsageException(
-                    "'" + String.join(" ", parsed.path()) + "' needs a command (one of: " + String.join(", ", names)
-                            + ")",
-                    parsed.path(),
-                    group));
-        }
-        Command command = (Command) parsed.node();
+        @SuppressWarnings("unchecked")
+        Command<Invocation> command = (Command<Invocation>) parsed.node();
         Invocation.Settings settings;
         try {
             settings = settings(parsed, command);
@@ -187,7 +179,7 @@ public final class Tandem {
         }
     }
 
-    private Invocation.Settings settings(ArgParser.Parsed parsed, Command command) throws UsageException {
+    private Invocation.Settings settings(ArgParser.Parsed parsed, Command<Invocation> command) throws UsageException {
         Args args = parsed.args();
         String address = args.value("--replication")
                 .orElseGet(() -> env.getOrDefault(REPLICATION_ADDRESS_ENV, ""))

@@ -7,6 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.tandem.commandline.ArgParser;
+import io.tandem.commandline.Command;
+import io.tandem.commandline.CommandGroup;
+import io.tandem.commandline.CommandNode;
+import io.tandem.commandline.Help;
+import io.tandem.commandline.UsageException;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

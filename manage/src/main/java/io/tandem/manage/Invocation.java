@@ -1,8 +1,8 @@
 package io.tandem.manage;
 
-import io.tandem.manage.cli.Args;
-import io.tandem.manage.cli.CommandNode;
-import io.tandem.manage.cli.UsageException;
+import io.tandem.commandline.Args;
+import io.tandem.commandline.CommandNode;
+import io.tandem.commandline.UsageException;
 import java.io.PrintStream;
 import java.util.List;
 

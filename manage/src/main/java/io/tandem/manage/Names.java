@@ -1,6 +1,6 @@
 package io.tandem.manage;
 
-import io.tandem.manage.cli.UsageException;
+import io.tandem.commandline.UsageException;
 
 /** Checks of the names an operator types: hosts and clusters are single etcd key segments. */
 public final class Names {

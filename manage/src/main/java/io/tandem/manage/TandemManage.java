@@ -1,15 +1,15 @@
 package io.tandem.manage;
 
+import io.tandem.commandline.ArgParser;
+import io.tandem.commandline.Command;
+import io.tandem.commandline.CommandGroup;
+import io.tandem.commandline.CommandNode;
+import io.tandem.commandline.Help;
+import io.tandem.commandline.Option;
+import io.tandem.commandline.UsageException;
 import io.tandem.core.error.AbortedException;
 import io.tandem.core.error.TandemException;
 import io.tandem.core.error.UnavailableException;
-import io.tandem.manage.cli.ArgParser;
-import io.tandem.manage.cli.Command;
-import io.tandem.manage.cli.CommandGroup;
-import io.tandem.manage.cli.CommandNode;
-import io.tandem.manage.cli.Help;
-import io.tandem.manage.cli.Option;
-import io.tandem.manage.cli.UsageException;
 import io.tandem.manage.reset.ResetActiveBackendCommand;
 import io.tandem.manage.service.ServiceRemoveCommand;
 import io.tandem.persistence.jdbc.DatabaseException;
@@ -137,36 +137,18 @@ public final class TandemManage {
 
     /** Runs one command line; returns the exit status. Prints no stack trace, whatever happens. */
     public int run(String... argv) {
-        List<String> words = new ArrayList<>(List.of(argv));
-        if (words.isEmpty()) {
+        if (argv.length == 0) {
             return usage(new UsageException("a command is needed (one of: db, service)", List.of(PROGRAM), root));
-        }
-        if (words.get(0).equals("help")) {
-            words.remove(0);
-            words.add("--help");
         }
         ArgParser.Parsed parsed;
         try {
-            parsed = parser.parse(words);
+            parsed = parser.parseCommandLine(List.of(argv));
         } catch (UsageException e) {
-            if (words.contains("-h") || words.contains("--help")) {
-                out.print(help(e.path(), e.node()));
-                return ExitStatus.DONE;
-            }
             return usage(e);
         }
         if (parsed.help()) {
             out.print(help(parsed.path(), parsed.node()));
             return ExitStatus.DONE;
-        }
-        if (parsed.node() instanceof CommandGroup group) {
-            List<String> names =
-                    group.children().stream().map(CommandNode::name).toList();
-            return usage(new UsageException(
-                    "'" + String.join(" ", parsed.path()) + "' needs a command (one of: " + String.join(", ", names)
-                            + ")",
-                    parsed.path(),
-                    group));
         }
         @SuppressWarnings("unchecked")
         Command<Invocation> command = (Command<Invocation>) parsed.node();
@@ -181,6 +163,10 @@ public final class TandemManage {
             return command.action().run(invocation);
         } catch (UsageException e) {
             return usage(e);
+        } catch (InterruptedException e) {
+            // No command of this tool waits today; the shared Command.Action allows it (bin/tandem's --wait).
+            Thread.currentThread().interrupt();
+            return fail(ExitStatus.DEPENDENCY, "interrupted");
         } catch (RefusedException e) {
             return fail(ExitStatus.REFUSED, e.getMessage());
         } catch (AbortedException e) {
@@ -209,12 +195,12 @@ public final class TandemManage {
     }
 
     private String help(List<String> path, CommandNode node) {
-        return Help.render(path, node, GLOBAL_OPTIONS, path.size() == 1 ? FOOTER : EXIT_STATUS);
+        return Help.render(path, node, GLOBAL_OPTIONS, path.size() == 1 ? FOOTER : EXIT_STATUS, Help.ONE_LINE);
     }
 
     /** A usage error: its message and the usage of the command it was found in, on one line. */
     private int usage(UsageException e) {
-        err.println(PROGRAM + ": " + oneLine(e.getMessage()) + " (" + Help.usageLine(e.path(), e.node())
+        err.println(PROGRAM + ": " + oneLine(e.getMessage()) + " (" + Help.usageLine(e.path(), e.node(), Help.ONE_LINE)
                 + "; --help explains)");
         return ExitStatus.USAGE;
     }

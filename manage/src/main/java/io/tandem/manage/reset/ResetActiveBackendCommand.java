@@ -1,10 +1,10 @@
 package io.tandem.manage.reset;
 
+import io.tandem.commandline.Args;
+import io.tandem.commandline.Command;
+import io.tandem.commandline.UsageException;
 import io.tandem.manage.Invocation;
 import io.tandem.manage.Names;
-import io.tandem.manage.cli.Args;
-import io.tandem.manage.cli.Command;
-import io.tandem.manage.cli.UsageException;
 import java.util.Optional;
 
 /** {@code tandem-manage db reset-active-backend}: its help, and its arguments read into a {@link ResetRequest}. */

@@ -1,10 +1,10 @@
 package io.tandem.manage.service;
 
+import io.tandem.commandline.Command;
+import io.tandem.commandline.UsageException;
 import io.tandem.core.ServiceBinary;
 import io.tandem.manage.Invocation;
 import io.tandem.manage.Names;
-import io.tandem.manage.cli.Command;
-import io.tandem.manage.cli.UsageException;
 
 /** {@code tandem-manage service remove [BINARY] HOST}: Cinder's {@code cinder-manage service remove}. */
 public final class ServiceRemoveCommand {
@@ -35,11 +35,11 @@ public final class ServiceRemoveCommand {
     }
 
     private static int run(Invocation invocation) throws UsageException {
-        String given = invocation.args().argument("BINARY").orElse(ServiceBinary.VOLUME.stored());
+        String given = invocation.args().optionalArgument("BINARY").orElse(ServiceBinary.VOLUME.stored());
         ServiceBinary binary = ServiceBinary.parse(given)
                 .orElseThrow(() -> invocation.usageError("unknown binary '" + given
                         + "' (one of: volume, scheduler, replication, api; or cinder-volume, cinder-scheduler)"));
-        String host = invocation.args().argument("HOST").orElseThrow();
+        String host = invocation.args().argument("HOST");
         Names.check(invocation, "HOST", host);
         return new ServiceRemoval(invocation.dependencies(), invocation.out()).remove(binary, given, host);
     }

@@ -1,7 +1,7 @@
-package io.tandem.cli;
+package io.tandem.commandline;
 
 /** What a word of the command line can name: a command that runs, or a group of commands. */
-sealed interface CommandNode permits Command, CommandGroup {
+public sealed interface CommandNode permits Command, CommandGroup {
     String name();
 
     /** One line for listings. */

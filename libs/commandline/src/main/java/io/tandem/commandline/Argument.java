@@ -1,4 +1,4 @@
-package io.tandem.manage.cli;
+package io.tandem.commandline;
 
 /**
  * A positional argument of a command. Optional arguments take words only when there are more words than required

@@ -1,4 +1,4 @@
-package io.tandem.cli;
+package io.tandem.commandline;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,37 +8,38 @@ import java.util.Optional;
  * A command that runs: its name, help text, options, positional arguments and the code that runs it.
  *
  * @param synopsis what follows the command's words in the usage line, e.g. {@code (--cluster NAME | --host HOST)}
+ * @param <C> what the action is given to run with (the tool's invocation)
  */
-record Command(
+public record Command<C>(
         String name,
         String summary,
         String synopsis,
         String description,
         List<Option> options,
         List<Argument> arguments,
-        Action action)
+        Action<C> action)
         implements CommandNode {
 
     /** Runs a parsed command; returns the exit status. */
     @FunctionalInterface
-    interface Action {
-        int run(Invocation invocation) throws UsageException, InterruptedException;
+    public interface Action<C> {
+        int run(C invocation) throws UsageException, InterruptedException;
     }
 
-    Command {
+    public Command {
         options = List.copyOf(options);
         arguments = List.copyOf(arguments);
     }
 
-    static Builder named(String name) {
+    public static Builder named(String name) {
         return new Builder(name);
     }
 
-    Optional<Option> option(String optionName) {
+    public Optional<Option> option(String optionName) {
         return options.stream().filter(o -> o.name().equals(optionName)).findFirst();
     }
 
-    static final class Builder {
+    public static final class Builder {
         private final String name;
         private String summary = "";
         private String synopsis = "";
@@ -50,44 +51,51 @@ record Command(
             this.name = name;
         }
 
-        Builder summary(String text) {
+        public Builder summary(String text) {
             this.summary = text;
             return this;
         }
 
-        Builder synopsis(String text) {
+        public Builder synopsis(String text) {
             this.synopsis = text;
             return this;
         }
 
-        Builder description(String text) {
+        public Builder description(String text) {
             this.description = text;
             return this;
         }
 
-        Builder flag(String optionName, String help) {
+        public Builder flag(String optionName, String help) {
             options.add(Option.flag(optionName, help));
             return this;
         }
 
-        Builder option(String optionName, String valueName, String help) {
+        public Builder option(String optionName, String valueName, String help) {
             options.add(Option.valued(optionName, valueName, help));
             return this;
         }
 
         /** An option with a value that may be given several times ({@link Args#all}). */
-        Builder repeatableOption(String optionName, String valueName, String help) {
+        public Builder repeatableOption(String optionName, String valueName, String help) {
             options.add(Option.repeatable(optionName, valueName, help));
             return this;
         }
 
-        Builder argument(String argumentName, String help) {
-            arguments.add(new Argument(argumentName, help));
+        /** A required positional argument ({@link Args#argument}). */
+        public Builder argument(String argumentName, String help) {
+            arguments.add(Argument.required(argumentName, help));
             return this;
         }
 
-        Command runs(Action action) {
-            return new Command(name, summary, synopsis, description, options, arguments, action);
+        /** An optional positional argument ({@link Args#optionalArgument}; see {@link Argument}). */
+        public Builder optionalArgument(String argumentName, String help) {
+            arguments.add(Argument.optional(argumentName, help));
+            return this;
+        }
+
+        public <C> Command<C> runs(Action<C> action) {
+            return new Command<>(name, summary, synopsis, description, options, arguments, action);
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.tandem.manage.cli;
+package io.tandem.commandline;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,22 +6,95 @@ import java.util.List;
 /** The help texts: a command's usage, description, arguments and options; a group's commands. */
 public final class Help {
     /** Help text is wrapped for an 80-column terminal. */
-    static final int WIDTH = 80;
+    public static final int WIDTH = 80;
+
+    /**
+     * A usage width no usage reaches: the usage stays on one line however long ({@code tandem-manage} shows it inside
+     * its one-line usage errors, and so in its help too).
+     */
+    public static final int ONE_LINE = Integer.MAX_VALUE;
 
     private Help() {}
 
-    /** The one usage line of a command or group, e.g. {@code usage: tandem-manage service remove [BINARY] HOST}. */
+    /**
+     * The usage of a command or group, e.g. {@code usage: tandem cluster show NAME [--binary BINARY]}: one line, or,
+     * when that is wider than {@link #WIDTH}, the synopsis broken between its top-level groups (never inside
+     * parentheses or brackets) with the continuation lines aligned under its start.
+     */
     public static String usageLine(List<String> path, CommandNode node) {
-        String words = String.join(" ", path);
-        if (node instanceof Command<?> command) {
-            return ("usage: " + words + " " + command.synopsis()).stripTrailing();
-        }
-        return "usage: " + words + " COMMAND [options]";
+        return usageLine(path, node, WIDTH);
     }
 
-    /** The help of {@code node}; {@code footer} (paragraphs separated by blank lines) closes it when not empty. */
+    /**
+     * The usage of a command or group, broken as {@link #usageLine(List, CommandNode)} does when wider than
+     * {@code width}; with {@link #ONE_LINE}, never broken (e.g. {@code usage: tandem-manage service remove [BINARY]
+     * HOST}).
+     */
+    public static String usageLine(List<String> path, CommandNode node, int width) {
+        String words = "usage: " + String.join(" ", path);
+        if (node instanceof Command<?> command) {
+            String line = (words + " " + command.synopsis()).stripTrailing();
+            return line.length() <= width ? line : broken(words, command.synopsis(), width);
+        }
+        return words + " COMMAND [options]";
+    }
+
+    private static String broken(String words, String synopsis, int width) {
+        String indent = " ".repeat(words.length() + 1);
+        StringBuilder text = new StringBuilder(words);
+        int column = words.length();
+        boolean first = true;
+        for (String group : groups(synopsis)) {
+            if (!first && column + 1 + group.length() > width) {
+                text.append("\n").append(indent).append(group);
+                column = indent.length() + group.length();
+            } else {
+                text.append(' ').append(group);
+                column += 1 + group.length();
+            }
+            first = false;
+        }
+        return text.toString();
+    }
+
+    /** {@code (--a X | --b Y) [--c]} as {@code (--a X | --b Y)} and {@code [--c]}: split at blanks outside brackets. */
+    private static List<String> groups(String synopsis) {
+        List<String> groups = new ArrayList<>();
+        StringBuilder group = new StringBuilder();
+        int depth = 0;
+        for (char c : synopsis.strip().toCharArray()) {
+            if (c == ' ' && depth == 0) {
+                if (group.length() > 0) {
+                    groups.add(group.toString());
+                    group.setLength(0);
+                }
+                continue;
+            }
+            if (c == '(' || c == '[') {
+                depth++;
+            } else if ((c == ')' || c == ']') && depth > 0) {
+                depth--;
+            }
+            group.append(c);
+        }
+        if (group.length() > 0) {
+            groups.add(group.toString());
+        }
+        return groups;
+    }
+
+    /**
+     * The help of {@code node}, its usage broken beyond {@link #WIDTH}; {@code footer} (paragraphs separated by blank
+     * lines) closes it when not empty.
+     */
     public static String render(List<String> path, CommandNode node, List<Option> globals, String footer) {
-        StringBuilder text = new StringBuilder(usageLine(path, node)).append("\n\n");
+        return render(path, node, globals, footer, WIDTH);
+    }
+
+    /** The help of {@code node}, its usage as {@link #usageLine(List, CommandNode, int)} with {@code usageWidth}. */
+    public static String render(
+            List<String> path, CommandNode node, List<Option> globals, String footer, int usageWidth) {
+        StringBuilder text = new StringBuilder(usageLine(path, node, usageWidth)).append("\n\n");
         if (node instanceof Command<?> command) {
             text.append(wrap(command.description(), WIDTH, "")).append("\n");
             if (!command.arguments().isEmpty()) {

@@ -1,9 +1,0 @@
-package io.tandem.manage.cli;
-
-/** What a word of the command line can name: a command that runs, or a group of commands. */
-public sealed interface CommandNode permits Command, CommandGroup {
-    String name();
-
-    /** One line for listings. */
-    String summary();
-}

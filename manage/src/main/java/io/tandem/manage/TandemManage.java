@@ -135,6 +135,19 @@ public final class TandemManage {
                         ServiceRemoveCommand.command()));
     }
 
+    /**
+     * The command line with Cinder's spelling of a command ({@code cinder-manage db reset_active_backend}) read as
+     * Tandem's ({@code reset-active-backend}), so that an operator's habit works. Only the command word after
+     * {@code db} is read so; names and values are left alone.
+     */
+    static List<String> cinderSpelling(String... argv) {
+        List<String> words = new java.util.ArrayList<>(List.of(argv));
+        if (words.size() > 1 && words.get(0).equals("db") && words.get(1).equals("reset_active_backend")) {
+            words.set(1, "reset-active-backend");
+        }
+        return words;
+    }
+
     /** Runs one command line; returns the exit status. Prints no stack trace, whatever happens. */
     public int run(String... argv) {
         if (argv.length == 0) {
@@ -142,7 +155,7 @@ public final class TandemManage {
         }
         ArgParser.Parsed parsed;
         try {
-            parsed = parser.parseCommandLine(List.of(argv));
+            parsed = parser.parseCommandLine(cinderSpelling(argv));
         } catch (UsageException e) {
             return usage(e);
         }

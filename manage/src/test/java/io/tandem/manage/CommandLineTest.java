@@ -42,6 +42,17 @@ class CommandLineTest {
     }
 
     @Test
+    void cindersUnderscoreSpellingOfTheCommandWorksToo() {
+        ManageFixture.Run tandem = fixture.manage("db", "reset-active-backend", "--help");
+        ManageFixture.Run cinder = fixture.manage("db", "reset_active_backend", "--help");
+        assertEquals(ExitStatus.DONE, cinder.status(), cinder::toString);
+        assertEquals(tandem.out(), cinder.out());
+        assertUsage(
+                fixture.manage("db", "reset_active_backend", "--cluster", "c_1@fs", "--backend-host", "h_1@fs"),
+                "exactly one of --backend-host and --cluster");
+    }
+
+    @Test
     void helpListsTheCommandsExitStatusesAndEnvironment() {
         ManageFixture.Run root = fixture.manage("--help");
         assertEquals(ExitStatus.DONE, root.status());
@@ -85,7 +96,7 @@ class CommandLineTest {
     void usageErrorsExit2WithOneLine() {
         assertUsage(fixture.manage(), "a command is needed");
         assertUsage(fixture.manage("db"), "'tandem-manage db' needs a command");
-        assertUsage(fixture.manage("db", "reset_active_backend"), "unknown command 'reset_active_backend'");
+        assertUsage(fixture.manage("db", "reset_everything"), "unknown command 'reset_everything'");
         assertUsage(fixture.manage("db", "reset-active-backend"), "give exactly one of --backend-host and --cluster");
         assertUsage(
                 fixture.manage("db", "reset-active-backend", "--cluster", "c@fs", "--backend-host", "n@fs"),

@@ -38,7 +38,8 @@ class PromoteClaimTest extends TwoNodeHarnessTest {
     private static final String CLUSTER = "c@fs";
     private static final String PRIMARY_LOCATION = "/sites/primary/" + CLUSTER;
     private static final String STATUS_REFUSAL =
-            "replication_status in c@fs must be enabled or failed-over (or error after a failed promote) to promote.";
+            "replication_status in c@fs must be enabled, failed-over or disabled (or error after a failed promote) to"
+                    + " promote.";
     private static final List<ReplicationTarget> NEW_TARGETS =
             List.of(site("c1", "/sites/c1"), site("c2", "/sites/c2"));
 
@@ -154,18 +155,19 @@ class PromoteClaimTest extends TwoNodeHarnessTest {
     void aStatusThatDoesNotAllowItIsAFailedPreconditionInCindersWords() {
         twoMembers();
         for (String status : List.of(
-                "disabled",
-                "not-capable",
-                "failing-over",
-                "failover-error",
-                "updating",
-                "enabling",
-                "disabling",
-                "error")) {
+                "not-capable", "failing-over", "failover-error", "updating", "enabling", "disabling", "error")) {
             harness.sql("UPDATE clusters SET replication_status = ?", status);
             assertEquals(STATUS_REFUSAL, refusal(Status.Code.FAILED_PRECONDITION, () -> promote(NEW_TARGETS)), status);
             assertNothingChanged(status);
         }
+        // disabled promotes only on the primary: a backend serving a target is failed over, not disabled.
+        harness.sql("UPDATE clusters SET replication_status = 'disabled', active_backend_id = 'b1'");
+        harness.sql(
+                "INSERT INTO replication_targets (scope, backend_id, location, role) VALUES (?, 'b1', '/b1',"
+                        + " 'target') ON CONFLICT DO NOTHING",
+                CLUSTER);
+        assertEquals(STATUS_REFUSAL, refusal(Status.Code.FAILED_PRECONDITION, () -> promote(NEW_TARGETS)));
+        assertNothingChanged("disabled");
     }
 
     @Test

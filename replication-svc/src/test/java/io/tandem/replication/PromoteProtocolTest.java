@@ -309,10 +309,14 @@ class PromoteProtocolTest {
         assertTrue(volume(busy).endsWith("|true"), "sync time forgotten");
         assertEquals(0, done.getNewTargetsCount());
 
-        // Without targets there is nothing to fail over to, and disabled does not promote.
+        // Without targets there is nothing to fail over to; a promote on the primary gives it targets again, online.
         assertCode(Status.Code.FAILED_PRECONDITION, () -> harness.stub()
                 .failover(FailoverRequest.newBuilder().setCluster(CLUSTER).build()));
-        assertCode(Status.Code.FAILED_PRECONDITION, () -> promote(List.of(site("b1", B1))));
+        Failover again = harness.awaitFinal(promote(List.of(site("b1", B1))).getFailoverId());
+        assertEquals(FailoverPhase.FAILOVER_PHASE_COMPLETED, again.getPhase(), again.getError());
+        cluster = harness.reloadCluster(CLUSTER);
+        assertEquals(List.of("enabled", 2L), List.of(cluster.replicationStatus(), cluster.epoch()));
+        assertEquals(List.of("primary default " + PRIMARY, "target b1 " + B1), harness.siteRows(CLUSTER));
     }
 
     @Test

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  *       another component makes (volume-svc's start-up rows are covered by volume-svc's own tests, not here), so the
  *       code's table cannot drift from the document;
  *   <li>when the classes that drive the protocol have run in this JVM (a full {@code mvn install}): every entry and
- *       every phase edge was exercised at least once. Run alone, it says so and is skipped, rather than pass.
+ *       every phase edge was exercised at least once. Run alone, it fails saying so, rather than pass.
  * </ol>
  */
 @Order(Integer.MAX_VALUE)

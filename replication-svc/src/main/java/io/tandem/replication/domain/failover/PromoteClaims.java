@@ -112,6 +112,9 @@ public final class PromoteClaims {
         if (ScopeWrites.ENABLED.equals(status) || ScopeWrites.FAILED_OVER.equals(status)) {
             return true;
         }
+        if (ScopeWrites.DISABLED.equals(status)) {
+            return scope.state().activeBackendId() == null;
+        }
         return ScopeWrites.ERROR.equals(status)
                 && journal.last(scope.name()).filter(PromoteClaims::leftError).isPresent();
     }
@@ -126,7 +129,7 @@ public final class PromoteClaims {
 
     private static FailedPreconditionException statusRefusal(Scope scope) {
         return new FailedPreconditionException("replication_status in " + scope.name()
-                + " must be enabled or failed-over (or error after a failed promote) to promote.");
+                + " must be enabled, failed-over or disabled (or error after a failed promote) to promote.");
     }
 
     /** Why the compare-and-swap did not move the scope, read after the fact. */

@@ -23,6 +23,7 @@ public enum StatusTransition {
     DRIVER_FAILED("failing-over", "driver error", "failover-error"),
     PROMOTE_CLAIM_FROM_ENABLED("enabled", PromoteEvents.CLAIMED, "updating"),
     PROMOTE_CLAIM_FROM_FAILED_OVER("failed-over", PromoteEvents.CLAIMED, "updating"),
+    PROMOTE_CLAIM_FROM_DISABLED("disabled", PromoteEvents.CLAIMED, "updating"),
     PROMOTE_CLAIM_FROM_ERROR("error", PromoteEvents.CLAIMED, "updating"),
     PROMOTE_ENABLED("updating", "promote ok (the member reports enabled)", "enabled"),
     PROMOTE_DISABLED("updating", "promote ok, no targets (the member reports disabled)", "disabled"),
@@ -76,6 +77,7 @@ public enum StatusTransition {
 
     /** Event texts shared by several entries (an enum constant cannot refer to a static field of its own enum). */
     private static final class PromoteEvents {
-        static final String CLAIMED = "promote claimed (from error only after a failed promote)";
+        static final String CLAIMED =
+                "promote claimed (from disabled only on the primary, from error only after a failed promote)";
     }
 }

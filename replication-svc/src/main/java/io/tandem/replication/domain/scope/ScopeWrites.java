@@ -36,7 +36,10 @@ public final class ScopeWrites {
     // A promote starts from enabled or failed-over, or from error left by a promote: the scope's newest journal row is
     // a promote that failed, or one that was reverted to error (a retry with targets the driver rejected). An error of
     // any other origin is not a promote's to clear. PromoteClaims explains a refusal with the same rule.
+    // A backend whose replication is disabled (a promote without targets, a reset) may be given targets again, on
+    // its primary.
     private static final String PROMOTABLE = "replication_status IN ('" + ENABLED + "', '" + FAILED_OVER + "')"
+            + " OR (replication_status = '" + DISABLED + "' AND active_backend_id IS NULL)"
             + " OR (replication_status = '" + ERROR + "' AND EXISTS (SELECT 1 FROM failovers l WHERE l.id ="
             + " (SELECT max(m.id) FROM failovers m WHERE m.target = ?) AND l.kind = 'promote'"
             + " AND (l.phase = 'failed' OR (l.phase = 'reverted' AND l.previous_status = '" + ERROR + "'))))";

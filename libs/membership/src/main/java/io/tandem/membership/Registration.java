@@ -77,16 +77,8 @@ public final class Registration implements AutoCloseable {
     /** Grants a lease, starts its keepalive and puts {@code value} at {@code key} on it; blocking, bounded. */
     static Registration open(
             EtcdContext ctx, String key, Object value, String description, LeaseLossListener listener) {
-        long sent = System.nanoTime();
-        LeaseGrantResponse grant = ctx.calls()
-                .complete(
-                        ctx.client()
-                                .getLeaseClient()
-                                .grant(ctx.config().leaseTtl().toSeconds()),
-                        "granting a lease for " + description);
-        Registration registration = new Registration(ctx, key, value, description, grant, sent, listener);
+        Registration registration = leased(ctx, key, value, description, listener);
         try {
-            registration.startKeepAlive();
             String putting = "registering " + description;
             ctx.calls().await(registration.putOnLease(key, value, putting), putting);
         } catch (RuntimeException e) {
@@ -98,7 +90,7 @@ public final class Registration implements AutoCloseable {
                 description,
                 key,
                 registration.leaseId,
-                grant.getTTL());
+                registration.ttl.toSeconds());
         return registration;
     }
 
@@ -109,17 +101,9 @@ public final class Registration implements AutoCloseable {
      */
     static Optional<Registration> openIfAbsent(
             EtcdContext ctx, String key, Object value, String description, LeaseLossListener listener) {
-        long sent = System.nanoTime();
-        LeaseGrantResponse grant = ctx.calls()
-                .complete(
-                        ctx.client()
-                                .getLeaseClient()
-                                .grant(ctx.config().leaseTtl().toSeconds()),
-                        "granting a lease for " + description);
-        Registration registration = new Registration(ctx, key, value, description, grant, sent, listener);
+        Registration registration = leased(ctx, key, value, description, listener);
         boolean created;
         try {
-            registration.startKeepAlive();
             String putting = "taking " + description;
             TxnResponse txn = ctx.calls()
                     .complete(
@@ -144,8 +128,33 @@ public final class Registration implements AutoCloseable {
             registration.close();
             return Optional.empty();
         }
-        LOG.info("Took {} at {} on lease {} (TTL {})", description, key, registration.leaseId, grant.getTTL());
+        LOG.info(
+                "Took {} at {} on lease {} (TTL {})",
+                description,
+                key,
+                registration.leaseId,
+                registration.ttl.toSeconds());
         return Optional.of(registration);
+    }
+
+    /** A registration on a new lease whose keepalive runs; nothing is put yet. Blocking, bounded. */
+    private static Registration leased(
+            EtcdContext ctx, String key, Object value, String description, LeaseLossListener listener) {
+        long sent = System.nanoTime();
+        LeaseGrantResponse grant = ctx.calls()
+                .complete(
+                        ctx.client()
+                                .getLeaseClient()
+                                .grant(ctx.config().leaseTtl().toSeconds()),
+                        "granting a lease for " + description);
+        Registration registration = new Registration(ctx, key, value, description, grant, sent, listener);
+        try {
+            registration.startKeepAlive();
+        } catch (RuntimeException e) {
+            registration.close();
+            throw e;
+        }
+        return registration;
     }
 
     public long leaseId() {

@@ -4,26 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tandem.proto.v1.CreateVolumeRequest;
 import io.tandem.proto.v1.DisableClusterRequest;
 import io.tandem.proto.v1.EnableClusterRequest;
 import io.tandem.proto.v1.Failover;
 import io.tandem.proto.v1.FailoverPhase;
-import io.tandem.proto.v1.FailoverRequest;
 import io.tandem.proto.v1.FreezeRequest;
 import io.tandem.proto.v1.GetClusterRequest;
-import io.tandem.proto.v1.GetFailoverRequest;
 import io.tandem.proto.v1.PromoteRequest;
-import io.tandem.proto.v1.ReplicationServiceGrpc;
 import io.tandem.proto.v1.ReplicationStatus;
 import io.tandem.proto.v1.ReplicationTarget;
-import io.tandem.proto.v1.SchedulerServiceGrpc;
 import io.tandem.proto.v1.ThawRequest;
-import io.tandem.proto.v1.VolumeServiceGrpc;
-import io.tandem.proto.v1.VolumeServiceInitializeConnectionRequest;
 import io.tandem.testing.Eventually;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,6 +48,7 @@ class PromoteStoryTest {
     private static Db db;
     private static ServiceProcess scheduler;
     private static ServiceProcess replication;
+    private static ReplicationSteps steps;
 
     @BeforeAll
     static void startTheStack() {
@@ -66,6 +58,7 @@ class PromoteStoryTest {
         replication = stack.start("replication", ServiceKind.REPLICATION);
         scheduler.awaitReady(START_DEADLINE);
         replication.awaitReady(START_DEADLINE);
+        steps = new ReplicationSteps(db, scheduler, replication);
     }
 
     @AfterAll
@@ -81,9 +74,9 @@ class PromoteStoryTest {
         story.failOverToBAfterSiteADies();
 
         // Cinder's offline runbook: freeze, disable, stop, edit the configuration, reset, start, thaw, enable.
-        replication()
+        steps.replication()
                 .freeze(FreezeRequest.newBuilder().setCluster(story.cluster).build());
-        replication()
+        steps.replication()
                 .disableCluster(DisableClusterRequest.newBuilder()
                         .setName(story.cluster)
                         .setDisabledReason("promoting site B")
@@ -104,8 +97,9 @@ class PromoteStoryTest {
                                 m.stdoutLines().stream().anyMatch(l -> l.contains("runs updateHostReplication for ")))
                         .count(),
                 "exactly one member ran updateHostReplication:\n" + stack.diagnostics());
-        replication().thaw(ThawRequest.newBuilder().setCluster(story.cluster).build());
-        replication()
+        steps.replication()
+                .thaw(ThawRequest.newBuilder().setCluster(story.cluster).build());
+        steps.replication()
                 .enableCluster(
                         EnableClusterRequest.newBuilder().setName(story.cluster).build());
 
@@ -117,20 +111,20 @@ class PromoteStoryTest {
     void onlineSiteBIsPromotedWithOneCall() throws Exception {
         Story story = new Story("online@fs", "on");
         story.failOverToBAfterSiteADies();
-        long epochBefore = replication()
+        long epochBefore = steps.replication()
                 .getCluster(
                         GetClusterRequest.newBuilder().setName(story.cluster).build())
                 .getCluster()
                 .getEpoch();
 
-        long id = replication()
+        long id = steps.replication()
                 .promote(PromoteRequest.newBuilder()
                         .setCluster(story.cluster)
                         .addTargets(
                                 ReplicationTarget.newBuilder().setBackendId("c").setLocation(story.siteC.toString()))
                         .build())
                 .getFailoverId();
-        Failover promote = awaitFinal(id);
+        Failover promote = steps.awaitFinal(id);
         assertEquals(FailoverPhase.FAILOVER_PHASE_COMPLETED, promote.getPhase(), promote.toString());
         assertEquals(epochBefore + 1, promote.getEpoch());
         assertEquals(NODES.size(), promote.getMembersCount(), "every member acknowledged: " + promote);
@@ -147,9 +141,10 @@ class PromoteStoryTest {
         String cluster = "takeover@mem";
         List<ServiceProcess> first = List.of(memoryNode("t1", cluster, null), memoryNode("t2", cluster, null));
         first.forEach(m -> m.awaitReady(START_DEADLINE));
-        String volume = createVolume(cluster, "takeover");
-        replication().freeze(FreezeRequest.newBuilder().setCluster(cluster).build());
-        replication()
+        String volume = steps.createVolume(cluster, "takeover");
+        steps.replication()
+                .freeze(FreezeRequest.newBuilder().setCluster(cluster).build());
+        steps.replication()
                 .disableCluster(
                         DisableClusterRequest.newBuilder().setName(cluster).build());
         first.forEach(ServiceProcess::terminate);
@@ -266,23 +261,23 @@ class PromoteStoryTest {
 
         /** A volume with known bytes, replicated to B; site A destroyed; failed over to B; the bytes read there. */
         void failOverToBAfterSiteADies() throws IOException {
-            volume = createVolume(cluster, project);
+            volume = steps.createVolume(cluster, project);
             Path atA = connectionPath(volume);
             assertTrue(atA.startsWith(siteA), atA + " is not on site A");
-            writeAndAwaitReplication(volume, atA, FIRST_AT, FIRST);
+            steps.writeAndAwaitReplication(volume, atA, FIRST_AT, FIRST);
 
             Files.move(siteA, siteA.resolveSibling(siteA.getFileName() + ".burnt")); // the data centre burns
 
-            Failover over = failOverAndAwait(cluster, "b");
+            Failover over = steps.failOverAndAwait(cluster, "b");
             assertEquals(FailoverPhase.FAILOVER_PHASE_COMPLETED, over.getPhase(), over.toString());
             Path atB = connectionPath(volume);
             assertTrue(atB.startsWith(siteB), atB + " is not on site B");
-            assertArrayEquals(FIRST, read(atB, FIRST_AT, FIRST.length));
+            assertArrayEquals(FIRST, ReplicationSteps.read(atB, FIRST_AT, FIRST.length));
         }
 
         /** B is the primary (no active backend), replication enabled, the sites table says B primary and C target. */
         void assertBIsPrimaryReplicatingToC() throws IOException {
-            var row = replication()
+            var row = steps.replication()
                     .getCluster(GetClusterRequest.newBuilder().setName(cluster).build())
                     .getCluster();
             assertEquals(ReplicationStatus.REPLICATION_STATUS_ENABLED, row.getReplicationStatus(), row.toString());
@@ -299,112 +294,35 @@ class PromoteStoryTest {
                             .orElseThrow());
             Path atB = connectionPath(volume);
             assertTrue(atB.startsWith(siteB), atB + " is not on site B");
-            assertArrayEquals(FIRST, read(atB, FIRST_AT, FIRST.length));
+            assertArrayEquals(FIRST, ReplicationSteps.read(atB, FIRST_AT, FIRST.length));
         }
 
         /** New bytes at B reach C with the old ones (a full initial sync); a failover to C serves both. */
         void writeAtBAndFailOverToC() throws IOException {
-            writeAndAwaitReplication(volume, connectionPath(volume), SECOND_AT, SECOND);
+            steps.writeAndAwaitReplication(volume, connectionPath(volume), SECOND_AT, SECOND);
             Path copyAtC = siteC.resolve("volumes").resolve("volume-" + volume);
-            assertArrayEquals(FIRST, read(copyAtC, FIRST_AT, FIRST.length), "generation one reached C");
-            assertArrayEquals(SECOND, read(copyAtC, SECOND_AT, SECOND.length), "generation two reached C");
+            assertArrayEquals(
+                    FIRST, ReplicationSteps.read(copyAtC, FIRST_AT, FIRST.length), "generation one reached C");
+            assertArrayEquals(
+                    SECOND, ReplicationSteps.read(copyAtC, SECOND_AT, SECOND.length), "generation two reached C");
 
-            Failover over = failOverAndAwait(cluster, "c");
+            Failover over = steps.failOverAndAwait(cluster, "c");
             assertEquals(FailoverPhase.FAILOVER_PHASE_COMPLETED, over.getPhase(), over.toString());
             for (ServiceProcess member : members) {
-                Path atC = connectionPath(member, volume);
+                Path atC = ReplicationSteps.connectionPath(member, volume);
                 assertTrue(atC.startsWith(siteC), member + " hands out " + atC);
-                assertArrayEquals(FIRST, read(atC, FIRST_AT, FIRST.length));
-                assertArrayEquals(SECOND, read(atC, SECOND_AT, SECOND.length));
+                assertArrayEquals(FIRST, ReplicationSteps.read(atC, FIRST_AT, FIRST.length));
+                assertArrayEquals(SECOND, ReplicationSteps.read(atC, SECOND_AT, SECOND.length));
             }
         }
 
         private Path connectionPath(String volume) {
-            return connectionPath(members.get(0), volume);
+            return ReplicationSteps.connectionPath(members.get(0), volume);
         }
-
-        private static Path connectionPath(ServiceProcess node, String volume) {
-            var info = VolumeServiceGrpc.newBlockingStub(node.channel())
-                    .withDeadlineAfter(10, TimeUnit.SECONDS)
-                    .initializeConnection(VolumeServiceInitializeConnectionRequest.newBuilder()
-                            .setVolumeId(volume)
-                            .build());
-            return Path.of(info.getDataOrThrow("path"));
-        }
-    }
-
-    private static String createVolume(String cluster, String project) {
-        db.update("UPDATE clusters SET disabled = (name <> ?)", cluster);
-        String id = SchedulerServiceGrpc.newBlockingStub(scheduler.channel())
-                .withDeadlineAfter(30, TimeUnit.SECONDS)
-                .createVolume(CreateVolumeRequest.newBuilder()
-                        .setProjectId(project)
-                        .setSizeGb(1)
-                        .build())
-                .getVolume()
-                .getId();
-        Eventually.await(SETTLE, "volume " + id + " available", () -> db.text(
-                        "SELECT status FROM volumes WHERE id = ?::uuid", id)
-                .orElse("")
-                .equals("available"));
-        return id;
-    }
-
-    /** Writes, then waits until the replicator has recorded a sync that started after the write. */
-    private static void writeAndAwaitReplication(String volume, Path file, long offset, byte[] bytes)
-            throws IOException {
-        String before = db.text("SELECT now()::text").orElseThrow();
-        try (RandomAccessFile out = new RandomAccessFile(file.toFile(), "rw")) {
-            out.seek(offset);
-            out.write(bytes);
-            out.getFD().sync();
-        }
-        Eventually.await(
-                SETTLE,
-                "volume " + volume + " synced after the write",
-                () -> db.scalar(
-                                "SELECT count(*) FROM volumes WHERE id = ?::uuid AND last_sync_at > ?::timestamptz",
-                                volume,
-                                before)
-                        == 1);
-    }
-
-    private static Failover failOverAndAwait(String cluster, String backendId) {
-        long id = replication()
-                .failover(FailoverRequest.newBuilder()
-                        .setCluster(cluster)
-                        .setBackendId(backendId)
-                        .build())
-                .getFailoverId();
-        return awaitFinal(id);
-    }
-
-    private static Failover awaitFinal(long id) {
-        Eventually.await(SETTLE, "journal row " + id + " final", () -> FailoverRows.isFinal(journal(id)));
-        return journal(id);
-    }
-
-    private static Failover journal(long id) {
-        return replication()
-                .getFailover(GetFailoverRequest.newBuilder().setId(id).build())
-                .getFailover();
     }
 
     private static String clusterColumn(String cluster, String column) {
         return db.text("SELECT " + column + " FROM clusters WHERE name = ?", cluster)
                 .orElse(null);
-    }
-
-    private static ReplicationServiceGrpc.ReplicationServiceBlockingStub replication() {
-        return ReplicationServiceGrpc.newBlockingStub(replication.channel()).withDeadlineAfter(30, TimeUnit.SECONDS);
-    }
-
-    private static byte[] read(Path file, long offset, int length) throws IOException {
-        try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
-            byte[] bytes = new byte[length];
-            in.seek(offset);
-            in.readFully(bytes);
-            return bytes;
-        }
     }
 }

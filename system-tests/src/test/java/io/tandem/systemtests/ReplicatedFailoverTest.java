@@ -4,23 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tandem.proto.v1.CreateVolumeRequest;
 import io.tandem.proto.v1.Failover;
 import io.tandem.proto.v1.FailoverMember;
 import io.tandem.proto.v1.FailoverPhase;
-import io.tandem.proto.v1.FailoverRequest;
 import io.tandem.proto.v1.GetClusterRequest;
-import io.tandem.proto.v1.GetFailoverRequest;
-import io.tandem.proto.v1.ReplicationServiceGrpc;
 import io.tandem.proto.v1.ReplicationStatus;
-import io.tandem.proto.v1.SchedulerServiceGrpc;
 import io.tandem.proto.v1.VolumeServiceGetNodeStatusRequest;
 import io.tandem.proto.v1.VolumeServiceGetNodeStatusResponse;
 import io.tandem.proto.v1.VolumeServiceGrpc;
-import io.tandem.proto.v1.VolumeServiceInitializeConnectionRequest;
 import io.tandem.testing.Eventually;
-import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,6 +46,7 @@ class ReplicatedFailoverTest {
     private static ServiceProcess scheduler;
     private static ServiceProcess replication;
     private static final Map<String, ServiceProcess> nodes = new LinkedHashMap<>();
+    private static ReplicationSteps steps;
 
     @BeforeAll
     static void startTheStack() {
@@ -61,6 +54,7 @@ class ReplicatedFailoverTest {
         db = new Db(stack.dataSource());
         scheduler = stack.start("scheduler", ServiceKind.SCHEDULER);
         replication = stack.start("replication", ServiceKind.REPLICATION);
+        steps = new ReplicationSteps(db, scheduler, replication);
         for (String node : AB_NODES) {
             nodes.put(node, startReplicatedNode(node, AB, node));
         }
@@ -86,18 +80,18 @@ class ReplicatedFailoverTest {
     @Test
     void bytesWrittenAtThePrimaryAreReadAtTheSecondaryOnEveryMemberAndComeBackOnFailback() throws Exception {
         String volume = createReplicatedVolume(AB, "ab");
-        Path atPrimary = connectionPath(nodes.get("a1"), volume);
+        Path atPrimary = ReplicationSteps.connectionPath(nodes.get("a1"), volume);
         assertTrue(atPrimary.startsWith(site(AB, "primary")), atPrimary + " is not on the primary site");
         byte[] first = "generation one, written at the primary".getBytes(StandardCharsets.UTF_8);
-        writeAndAwaitReplication(volume, atPrimary, 5L * 1024 * 1024 + 123, first);
+        steps.writeAndAwaitReplication(volume, atPrimary, 5L * 1024 * 1024 + 123, first);
 
-        Failover over = failOverAndAwait(AB, SECONDARY);
+        Failover over = steps.failOverAndAwait(AB, SECONDARY);
         assertEquals(FailoverPhase.FAILOVER_PHASE_COMPLETED, over.getPhase(), over.toString());
         assertEquals(AB_NODES.size(), over.getMembersCount(), "every live member acknowledged: " + over);
         for (FailoverMember member : over.getMembersList()) {
             assertEquals(over.getEpoch(), member.getAckedEpoch(), member.toString());
         }
-        var cluster = replication()
+        var cluster = steps.replication()
                 .getCluster(GetClusterRequest.newBuilder().setName(AB).build())
                 .getCluster();
         assertEquals(ReplicationStatus.REPLICATION_STATUS_FAILED_OVER, cluster.getReplicationStatus());
@@ -105,9 +99,9 @@ class ReplicatedFailoverTest {
         assertEquals(over.getEpoch(), cluster.getEpoch());
         for (String node : AB_NODES) {
             assertServes(nodes.get(node), SECONDARY, over.getEpoch());
-            Path atSecondary = connectionPath(nodes.get(node), volume);
+            Path atSecondary = ReplicationSteps.connectionPath(nodes.get(node), volume);
             assertTrue(atSecondary.startsWith(site(AB, SECONDARY)), node + " hands out " + atSecondary);
-            assertArrayEquals(first, read(atSecondary, 5L * 1024 * 1024 + 123, first.length), node);
+            assertArrayEquals(first, ReplicationSteps.read(atSecondary, 5L * 1024 * 1024 + 123, first.length), node);
         }
         assertEquals(
                 "failed-over",
@@ -115,18 +109,18 @@ class ReplicatedFailoverTest {
                         .orElseThrow());
 
         byte[] second = "generation two, written at the secondary".getBytes(StandardCharsets.UTF_8);
-        write(connectionPath(nodes.get("a2"), volume), 700L * 1024 * 1024, second);
-        Failover back = failOverAndAwait(AB, "default");
+        ReplicationSteps.write(ReplicationSteps.connectionPath(nodes.get("a2"), volume), 700L * 1024 * 1024, second);
+        Failover back = steps.failOverAndAwait(AB, "default");
         assertEquals(FailoverPhase.FAILOVER_PHASE_COMPLETED, back.getPhase(), back.toString());
         assertEquals(over.getEpoch() + 1, back.getEpoch());
         for (String node : AB_NODES) {
             assertServes(nodes.get(node), "", back.getEpoch());
-            Path again = connectionPath(nodes.get(node), volume);
+            Path again = ReplicationSteps.connectionPath(nodes.get(node), volume);
             assertTrue(again.startsWith(site(AB, "primary")), node + " hands out " + again);
-            assertArrayEquals(first, read(again, 5L * 1024 * 1024 + 123, first.length), node);
-            assertArrayEquals(second, read(again, 700L * 1024 * 1024, second.length), node);
+            assertArrayEquals(first, ReplicationSteps.read(again, 5L * 1024 * 1024 + 123, first.length), node);
+            assertArrayEquals(second, ReplicationSteps.read(again, 700L * 1024 * 1024, second.length), node);
         }
-        cluster = replication()
+        cluster = steps.replication()
                 .getCluster(GetClusterRequest.newBuilder().setName(AB).build())
                 .getCluster();
         assertEquals(ReplicationStatus.REPLICATION_STATUS_ENABLED, cluster.getReplicationStatus());
@@ -137,7 +131,7 @@ class ReplicatedFailoverTest {
     void aMemberDownDuringTheFailoverStartsOnTheSecondarySite() throws Exception {
         String volume = createReplicatedVolume(LATE, "late");
         byte[] bytes = "written before the failover".getBytes(StandardCharsets.UTF_8);
-        writeAndAwaitReplication(volume, connectionPath(nodes.get("l1"), volume), 4096, bytes);
+        steps.writeAndAwaitReplication(volume, ReplicationSteps.connectionPath(nodes.get("l1"), volume), 4096, bytes);
         ServiceProcess down = nodes.get("l2");
         down.terminate();
         down.awaitExit(Duration.ofSeconds(30));
@@ -146,7 +140,7 @@ class ReplicatedFailoverTest {
                 "l2 gone from etcd",
                 () -> stack.membership().liveMembers(LATE).members().size() == 1);
 
-        Failover over = failOverAndAwait(LATE, SECONDARY);
+        Failover over = steps.failOverAndAwait(LATE, SECONDARY);
         assertEquals(FailoverPhase.FAILOVER_PHASE_COMPLETED, over.getPhase(), over.toString());
         assertEquals(
                 List.of("l1@fs"),
@@ -156,9 +150,9 @@ class ReplicatedFailoverTest {
         nodes.put("l2", back);
         back.awaitReady(START_DEADLINE);
         assertServes(back, SECONDARY, over.getEpoch());
-        Path path = connectionPath(back, volume);
+        Path path = ReplicationSteps.connectionPath(back, volume);
         assertTrue(path.startsWith(site(LATE, SECONDARY)), "the late member hands out " + path);
-        assertArrayEquals(bytes, read(path, 4096, bytes.length));
+        assertArrayEquals(bytes, ReplicationSteps.read(path, 4096, bytes.length));
         assertTrue(
                 back.stdoutLines().stream().noneMatch(line -> line.contains("serves site 'default'")),
                 "the late member served the primary site at some point:\n" + back.diagnostics());
@@ -188,58 +182,13 @@ class ReplicatedFailoverTest {
     }
 
     private static String createReplicatedVolume(String cluster, String project) {
-        db.update("UPDATE clusters SET disabled = (name <> ?)", cluster);
-        String id = SchedulerServiceGrpc.newBlockingStub(scheduler.channel())
-                .withDeadlineAfter(30, TimeUnit.SECONDS)
-                .createVolume(CreateVolumeRequest.newBuilder()
-                        .setProjectId(project)
-                        .setSizeGb(1)
-                        .build())
-                .getVolume()
-                .getId();
-        Eventually.await(SETTLE, "volume " + id + " available", () -> db.text(
-                        "SELECT status FROM volumes WHERE id = ?::uuid", id)
-                .orElse("")
-                .equals("available"));
+        String id = steps.createVolume(cluster, project);
         assertEquals(
                 "enabled",
                 db.text("SELECT replication_status FROM volumes WHERE id = ?::uuid", id)
                         .orElseThrow(),
                 "a volume on a backend with targets is replicated");
         return id;
-    }
-
-    /** Writes at the primary, then waits until the replicator has recorded a sync that started after the write. */
-    private static void writeAndAwaitReplication(String volume, Path file, long offset, byte[] bytes)
-            throws IOException {
-        String before = db.text("SELECT now()::text").orElseThrow();
-        write(file, offset, bytes);
-        Eventually.await(
-                SETTLE,
-                "volume " + volume + " synced after the write",
-                () -> db.scalar(
-                                "SELECT count(*) FROM volumes WHERE id = ?::uuid AND last_sync_at > ?::timestamptz",
-                                volume,
-                                before)
-                        == 1);
-    }
-
-    private static Failover failOverAndAwait(String cluster, String backendId) {
-        long id = replication()
-                .failover(FailoverRequest.newBuilder()
-                        .setCluster(cluster)
-                        .setBackendId(backendId)
-                        .build())
-                .getFailoverId();
-        Eventually.await(
-                SETTLE, "failover " + id + " of " + cluster + " final", () -> FailoverRows.isFinal(journal(id)));
-        return journal(id);
-    }
-
-    private static Failover journal(long id) {
-        return replication()
-                .getFailover(GetFailoverRequest.newBuilder().setId(id).build())
-                .getFailover();
     }
 
     private static void assertServes(ServiceProcess node, String activeBackendId, long epoch) {
@@ -249,35 +198,5 @@ class ReplicatedFailoverTest {
         assertEquals(activeBackendId, status.getActiveBackendId(), status.toString());
         assertEquals(epoch, status.getServedEpoch(), status.toString());
         assertEquals(false, status.getFenced(), status.toString());
-    }
-
-    private static Path connectionPath(ServiceProcess node, String volume) {
-        var info = VolumeServiceGrpc.newBlockingStub(node.channel())
-                .withDeadlineAfter(10, TimeUnit.SECONDS)
-                .initializeConnection(VolumeServiceInitializeConnectionRequest.newBuilder()
-                        .setVolumeId(volume)
-                        .build());
-        return Path.of(info.getDataOrThrow("path"));
-    }
-
-    private static ReplicationServiceGrpc.ReplicationServiceBlockingStub replication() {
-        return ReplicationServiceGrpc.newBlockingStub(replication.channel()).withDeadlineAfter(30, TimeUnit.SECONDS);
-    }
-
-    private static void write(Path file, long offset, byte[] bytes) throws IOException {
-        try (RandomAccessFile out = new RandomAccessFile(file.toFile(), "rw")) {
-            out.seek(offset);
-            out.write(bytes);
-            out.getFD().sync();
-        }
-    }
-
-    private static byte[] read(Path file, long offset, int length) throws IOException {
-        try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
-            byte[] bytes = new byte[length];
-            in.seek(offset);
-            in.readFully(bytes);
-            return bytes;
-        }
     }
 }

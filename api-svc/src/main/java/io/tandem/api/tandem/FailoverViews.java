@@ -2,6 +2,7 @@ package io.tandem.api.tandem;
 
 import io.tandem.api.views.RestValues;
 import io.tandem.proto.v1.Failover;
+import io.tandem.proto.v1.FailoverKind;
 import io.tandem.proto.v1.FailoverMember;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,7 +55,15 @@ final class FailoverViews {
         view.put(
                 "members",
                 failover.getMembersList().stream().map(FailoverViews::member).toList());
+        view.put("new_targets", failover.getKind() == FailoverKind.FAILOVER_KIND_PROMOTE ? targets(failover) : null);
         return view;
+    }
+
+    /** A promote's new targets as the request named them. */
+    private static List<Map<String, Object>> targets(Failover failover) {
+        return failover.getNewTargetsList().stream()
+                .map(t -> Map.<String, Object>of("backend_id", t.getBackendId(), "location", t.getLocation()))
+                .toList();
     }
 
     private static Map<String, Object> member(FailoverMember member) {

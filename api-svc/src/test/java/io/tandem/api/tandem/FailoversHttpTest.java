@@ -129,6 +129,7 @@ class FailoversHttpTest extends AgainstFakeBackend<FakeReplication> {
         fenced.put("error", "member node3@fs1 did not answer: deadline exceeded");
         fenced.put("fenced", true);
         failover.put("members", List.of(acked, fenced));
+        failover.put("new_targets", null); // a promote's alone
         assertEquals(Map.of("failover", failover), response.json());
         assertEquals(
                 GetFailoverRequest.newBuilder().setId(42).build(),
@@ -151,12 +152,13 @@ class FailoversHttpTest extends AgainstFakeBackend<FakeReplication> {
         assertEquals("completed-with-fenced-members", failover.get("phase"));
         assertEquals("secondary", failover.get("from_backend_id"));
         assertEquals("ctl1", failover.get("owner"));
-        for (String key : List.of("to_backend_id", "promoted_at", "committed_at", "completed_at", "duration_ms")) {
+        for (String key :
+                List.of("to_backend_id", "promoted_at", "committed_at", "completed_at", "duration_ms", "new_targets")) {
             assertTrue(failover.containsKey(key), key);
             assertEquals(null, failover.get(key), key);
         }
         assertEquals(List.of(), failover.get("members"));
-        assertEquals(18, failover.size(), failover.keySet().toString());
+        assertEquals(19, failover.size(), failover.keySet().toString());
     }
 
     @Test

@@ -49,6 +49,8 @@ class PromoteHttpTest extends AgainstFakeBackend<FakeReplication> {
             .setRequestedBy("admin")
             .setRequestId("req-9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d")
             .setClaimedAt(time("2026-11-23T08:00:00.250000Z"))
+            .addNewTargets(ReplicationTarget.newBuilder().setBackendId("site-c").setLocation("/srv/site-c"))
+            .addNewTargets(ReplicationTarget.newBuilder().setBackendId("site-a").setLocation("/srv/site-a"))
             .build();
     private static final String CLUSTER_BODY =
             """
@@ -102,6 +104,11 @@ class PromoteHttpTest extends AgainstFakeBackend<FakeReplication> {
         failover.put("duration_ms", null);
         failover.put("error", null);
         failover.put("members", List.of());
+        failover.put(
+                "new_targets",
+                List.of(
+                        Map.of("backend_id", "site-c", "location", "/srv/site-c"),
+                        Map.of("backend_id", "site-a", "location", "/srv/site-a")));
         assertEquals(Map.of("failover", failover), response.json());
         assertLocation(response, prefix + "/tandem/failovers/45");
 

@@ -6,7 +6,6 @@ import io.tandem.core.error.InvalidArgumentException;
 import io.tandem.persistence.failover.FailoverRepository;
 import io.tandem.persistence.failover.FailoverRow;
 import io.tandem.persistence.failover.NewFailover;
-import io.tandem.persistence.jdbc.Transactions;
 import io.tandem.persistence.targets.ReplicationTargetRepository;
 import io.tandem.persistence.targets.SiteRow;
 import io.tandem.replication.domain.liveness.Liveness;
@@ -85,18 +84,8 @@ public final class FailoverClaims {
                 requestId,
                 status,
                 scope.state().epoch());
-        Optional<FailoverRow> claimed = Transactions.inTransaction(dataSource, c -> {
-            if (!ScopeWrites.claim(c, scope, CLAIMABLE)) {
-                return Optional.empty();
-            }
-            Optional<FailoverRow> inserted = FailoverRepository.insert(c, row);
-            if (inserted.isEmpty()) {
-                // The partial unique index saw an unfinished row the NOT EXISTS filter did not: roll the claim back.
-                throw new FailedPreconditionException(
-                        "A concurrent request won the claim of " + scope.name() + "; an unfinished failover exists.");
-            }
-            return inserted;
-        });
+        Optional<FailoverRow> claimed =
+                guards.claim(dataSource, scope, c -> ScopeWrites.claim(c, scope, CLAIMABLE), row);
         if (claimed.isEmpty()) {
             throw lostClaim(scope);
         }

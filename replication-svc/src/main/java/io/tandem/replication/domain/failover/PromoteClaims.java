@@ -6,7 +6,6 @@ import io.tandem.persistence.failover.FailoverRepository;
 import io.tandem.persistence.failover.FailoverRow;
 import io.tandem.persistence.failover.NewFailover;
 import io.tandem.persistence.failover.NewTarget;
-import io.tandem.persistence.jdbc.Transactions;
 import io.tandem.persistence.targets.ReplicationTargetRepository;
 import io.tandem.persistence.targets.SiteRow;
 import io.tandem.replication.domain.liveness.Liveness;
@@ -87,18 +86,8 @@ public final class PromoteClaims {
                 status,
                 scope.state().epoch(),
                 targets);
-        Optional<FailoverRow> claimed = Transactions.inTransaction(dataSource, c -> {
-            if (!ScopeWrites.claimForPromote(c, scope)) {
-                return Optional.empty();
-            }
-            Optional<FailoverRow> inserted = FailoverRepository.insert(c, row);
-            if (inserted.isEmpty()) {
-                // The partial unique index saw an unfinished row the NOT EXISTS filter did not: roll the claim back.
-                throw new FailedPreconditionException(
-                        "A concurrent request won the claim of " + scope.name() + "; an unfinished failover exists.");
-            }
-            return inserted;
-        });
+        Optional<FailoverRow> claimed =
+                guards.claim(dataSource, scope, c -> ScopeWrites.claimForPromote(c, scope), row);
         if (claimed.isEmpty()) {
             throw lostClaim(scope);
         }

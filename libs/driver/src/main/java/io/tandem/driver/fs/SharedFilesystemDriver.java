@@ -233,11 +233,7 @@ public final class SharedFilesystemDriver implements VolumeDriver {
         Serving next = open(sites, sites.site(activeBackendId));
         Serving previous = serve(next);
         if (!previous.site().name().equals(next.site().name())) {
-            LOG.info(
-                    "Data path moved from site '{}' to site '{}' at {}",
-                    previous.site().name(),
-                    next.site().name(),
-                    next.layout().root());
+            logMove(previous, next);
         }
     }
 
@@ -261,12 +257,16 @@ public final class SharedFilesystemDriver implements VolumeDriver {
                     next.sites(),
                     previous == null ? "not set up" : previous.sites());
         } else if (!previous.layout().root().equals(next.layout().root())) {
-            LOG.info(
-                    "Data path moved from site '{}' to site '{}' at {}",
-                    previous.site().name(),
-                    next.site().name(),
-                    next.layout().root());
+            logMove(previous, next);
         }
+    }
+
+    private static void logMove(Serving previous, Serving next) {
+        LOG.info(
+                "Data path moved from site '{}' to site '{}' at {}",
+                previous.site().name(),
+                next.site().name(),
+                next.layout().root());
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.tandem.replication;
 
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,9 +18,14 @@ abstract class TwoNodeHarnessTest {
 
     @BeforeAll
     void startHarnessAndNodes() {
-        harness = ReplicationHarness.start(getClass(), ReplicationHarness.fastFailover());
+        harness = ReplicationHarness.start(getClass(), settings());
         nodeA = RecordingVolumeNode.start();
         nodeB = RecordingVolumeNode.start();
+    }
+
+    /** The replication-svc settings of the harness; the fast failover settings unless a test needs others. */
+    protected Map<String, Object> settings() {
+        return ReplicationHarness.fastFailover();
     }
 
     @AfterAll

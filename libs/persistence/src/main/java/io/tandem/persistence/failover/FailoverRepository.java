@@ -6,6 +6,7 @@ import io.tandem.persistence.jdbc.Transactions;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -107,6 +108,20 @@ public final class FailoverRepository {
                 locations.free();
             }
         }
+    }
+
+    /**
+     * How long ago row {@code id} was claimed, by the database's clock (every instance's deadlines then agree, whatever
+     * their own clocks say); zero when the row is not there.
+     */
+    public Duration sinceClaimed(long id) {
+        return Transactions.withConnection(dataSource, c -> Queries.one(
+                        c,
+                        "SELECT CAST(EXTRACT(EPOCH FROM now() - claimed_at) * 1000 AS bigint) FROM failovers"
+                                + " WHERE id = ?",
+                        r -> Duration.ofMillis(Math.max(0, r.getLong(1))),
+                        id)
+                .orElse(Duration.ZERO));
     }
 
     /** The row, if it exists. */

@@ -160,7 +160,10 @@ public final class FailoverCoordinator {
 
     private Phase drain(FailoverRow row) throws InterruptedException {
         Scope scope = scope(row);
-        long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
+        // The deadline counts from the claim, not from this step: a row resumed after its owner died does not drain
+        // the whole timeout again (the cluster has refused new operations since the claim).
+        Duration left = settings.drainTimeout().minus(journal.sinceClaimed(row.id()));
+        long deadline = System.nanoTime() + Math.max(0, left.toNanos());
         long inFlight = inFlight(scope);
         while (inFlight > 0 && System.nanoTime() - deadline < 0) {
             pause(settings.drainPollInterval());
@@ -168,7 +171,7 @@ public final class FailoverCoordinator {
         }
         if (inFlight > 0) {
             LOG.warn(
-                    "Failover {} of {}: {} operation(s) still in flight after the drain timeout of {}; promoting"
+                    "Failover {} of {}: {} operation(s) still in flight {} after the claim (drain timeout); promoting"
                             + " anyway (their writes are fenced by the epoch)",
                     row.id(),
                     scope.name(),

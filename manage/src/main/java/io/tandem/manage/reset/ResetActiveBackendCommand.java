@@ -3,6 +3,7 @@ package io.tandem.manage.reset;
 import io.tandem.commandline.Args;
 import io.tandem.commandline.Command;
 import io.tandem.commandline.UsageException;
+import io.tandem.core.BackendIds;
 import io.tandem.manage.Invocation;
 import io.tandem.manage.Names;
 import java.util.Optional;
@@ -10,7 +11,7 @@ import java.util.Optional;
 /** {@code tandem-manage db reset-active-backend}: its help, and its arguments read into a {@link ResetRequest}. */
 public final class ResetActiveBackendCommand {
     /** How a request names the primary, as in a failback; stored as NULL. */
-    static final String DEFAULT_BACKEND = "default";
+    static final String DEFAULT_BACKEND = BackendIds.PRIMARY;
 
     private static final String DESCRIPTION =
             """

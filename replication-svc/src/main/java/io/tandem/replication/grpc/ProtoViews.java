@@ -1,6 +1,7 @@
 package io.tandem.replication.grpc;
 
 import com.google.protobuf.Timestamp;
+import io.tandem.core.BackendIds;
 import io.tandem.persistence.cluster.ClusterRow;
 import io.tandem.persistence.failover.FailoverMemberRow;
 import io.tandem.persistence.failover.FailoverRow;
@@ -34,7 +35,7 @@ import java.util.Locale;
  * reason, no cluster), unset timestamps for "never", and never the word {@code default} in a response.
  */
 final class ProtoViews {
-    private static final String DEFAULT_BACKEND = "default";
+    private static final String DEFAULT_BACKEND = BackendIds.PRIMARY;
 
     private ProtoViews() {}
 

@@ -2,6 +2,7 @@ package io.tandem.volume.config;
 
 import io.micronaut.context.annotation.EachProperty;
 import io.micronaut.context.annotation.Parameter;
+import io.tandem.core.BackendIds;
 import io.tandem.core.error.InvalidArgumentException;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -17,7 +18,7 @@ import java.util.Set;
 @EachProperty(value = "tandem.volume.replication-targets", list = true)
 public class ReplicationTargetConfiguration {
     /** The backend id that names the primary site in failback requests; never a replication target's id. */
-    public static final String PRIMARY_BACKEND_ID = "default";
+    public static final String PRIMARY_BACKEND_ID = BackendIds.PRIMARY;
 
     private final int index;
 

@@ -1,5 +1,6 @@
 package io.tandem.driver.support;
 
+import io.tandem.core.BackendIds;
 import io.tandem.driver.DriverContext;
 import io.tandem.driver.DriverException;
 import io.tandem.driver.InvalidReplicationTargetException;
@@ -18,7 +19,7 @@ import java.util.stream.Collectors;
 public record ActiveSite(String backendId, String location) {
 
     /** The name the primary goes by in replication calls and connection info. */
-    public static final String PRIMARY_ID = "default";
+    public static final String PRIMARY_ID = BackendIds.PRIMARY;
 
     /**
      * Resolves the active site of {@code context}.
@@ -70,7 +71,7 @@ public record ActiveSite(String backendId, String location) {
 
     /** True when {@code backendId} names the primary: null, blank or {@code default}. */
     public static boolean namesPrimary(String backendId) {
-        return backendId == null || backendId.isBlank() || PRIMARY_ID.equals(backendId);
+        return BackendIds.namesPrimary(backendId);
     }
 
     private static Optional<ActiveSite> find(DriverContext context, String id) {

@@ -1,5 +1,6 @@
 package io.tandem.replication.domain.failover;
 
+import io.tandem.core.BackendIds;
 import io.tandem.core.error.AbortedException;
 import io.tandem.core.error.FailedPreconditionException;
 import io.tandem.core.error.InvalidArgumentException;
@@ -25,7 +26,7 @@ import javax.sql.DataSource;
  */
 public final class FailoverClaims {
     /** The backend id that names the primary site in a request (a failback). */
-    public static final String DEFAULT = "default";
+    public static final String DEFAULT = BackendIds.PRIMARY;
     /** Statuses a failover or failback may start from (a failover-error is retried by a new request). */
     public static final List<String> CLAIMABLE =
             List.of(ScopeWrites.ENABLED, ScopeWrites.FAILED_OVER, ScopeWrites.FAILOVER_ERROR);

@@ -1,11 +1,11 @@
 package io.tandem.volume.domain.node;
 
+import io.tandem.core.BackendIds;
 import io.tandem.core.error.FailedPreconditionException;
 import io.tandem.core.error.InvalidArgumentException;
 import io.tandem.core.error.TandemException;
 import io.tandem.core.error.UnavailableException;
 import io.tandem.driver.DriverContext;
-import io.tandem.driver.support.ActiveSite;
 import io.tandem.membership.EpochListener;
 import io.tandem.membership.EpochRecord;
 import io.tandem.membership.EtcdMembership;
@@ -264,9 +264,7 @@ public class NodeConvergence implements EpochListener, AutoCloseable {
 
     /** The proto and operators name the primary "" or "default"; the database and the driver context use null. */
     static String primaryAsNull(String activeBackendId) {
-        return activeBackendId == null || activeBackendId.isBlank() || ActiveSite.PRIMARY_ID.equals(activeBackendId)
-                ? null
-                : activeBackendId;
+        return BackendIds.namesPrimary(activeBackendId) ? null : activeBackendId;
     }
 
     private static String siteName(String activeBackendId) {

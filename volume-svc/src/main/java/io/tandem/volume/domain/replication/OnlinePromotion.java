@@ -1,5 +1,6 @@
 package io.tandem.volume.domain.replication;
 
+import io.tandem.core.BackendIds;
 import io.tandem.core.error.FailedPreconditionException;
 import io.tandem.core.error.InvalidArgumentException;
 import io.tandem.driver.DriverContext;
@@ -37,7 +38,7 @@ import org.slf4j.LoggerFactory;
 @Singleton
 public class OnlinePromotion {
     private static final Logger LOG = LoggerFactory.getLogger(OnlinePromotion.class);
-    private static final String DEFAULT = "default";
+    private static final String DEFAULT = BackendIds.PRIMARY;
 
     private final DataSource dataSource;
     private final NodeState state;

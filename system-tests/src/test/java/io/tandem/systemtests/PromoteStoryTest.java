@@ -133,6 +133,8 @@ class PromoteStoryTest {
                 "no member was restarted: " + stack.diagnostics());
 
         story.assertBIsPrimaryReplicatingToC();
+        story.restartLastMemberWithItsOldConfiguration();
+        story.assertBIsPrimaryReplicatingToC(); // a restart does not undo the online promote
         story.writeAtBAndFailOverToC();
     }
 
@@ -224,30 +226,48 @@ class PromoteStoryTest {
         void startMembers(Path primary, Path target) {
             generation++;
             members.clear();
-            String targetId = target.equals(siteB) ? "b" : "c";
             for (String node : NODES) {
-                members.add(stack.startVolumeNode(
-                        cluster.replace("@fs", "") + node + "-" + generation,
-                        cluster.replace("@fs", "") + node,
-                        cluster,
-                        "fs",
-                        Map.of(
-                                "TANDEM_VOLUME_DRIVER",
-                                "shared-filesystem",
-                                "TANDEM_VOLUME_PRIMARY_LOCATION",
-                                primary.toString(),
-                                "TANDEM_VOLUME_REPLICATION_TARGETS_0__BACKEND_ID",
-                                targetId,
-                                "TANDEM_VOLUME_REPLICATION_TARGETS_0__LOCATION",
-                                target.toString(),
-                                "TANDEM_VOLUME_REPLICATION_INTERVAL",
-                                "300ms")));
+                members.add(startMember(node, primary, target));
             }
             members.forEach(m -> m.awaitReady(START_DEADLINE));
             Eventually.await(
                     START_DEADLINE,
                     "every member of " + cluster + " live",
                     () -> stack.membership().liveMembers(cluster).members().size() == NODES.size());
+        }
+
+        /** Member {@code node} configured with {@code primary} and one target; does not wait for it. */
+        ServiceProcess startMember(String node, Path primary, Path target) {
+            return stack.startVolumeNode(
+                    cluster.replace("@fs", "") + node + "-" + generation,
+                    cluster.replace("@fs", "") + node,
+                    cluster,
+                    "fs",
+                    Map.of(
+                            "TANDEM_VOLUME_DRIVER",
+                            "shared-filesystem",
+                            "TANDEM_VOLUME_PRIMARY_LOCATION",
+                            primary.toString(),
+                            "TANDEM_VOLUME_REPLICATION_TARGETS_0__BACKEND_ID",
+                            target.equals(siteB) ? "b" : "c",
+                            "TANDEM_VOLUME_REPLICATION_TARGETS_0__LOCATION",
+                            target.toString(),
+                            "TANDEM_VOLUME_REPLICATION_INTERVAL",
+                            "300ms"));
+        }
+
+        /**
+         * Restarts the last member with the configuration it was first started with (A primary, B target): the
+         * database, not the configuration, says what the sites are after an online promote.
+         */
+        void restartLastMemberWithItsOldConfiguration() {
+            ServiceProcess last = members.remove(members.size() - 1);
+            last.terminate();
+            last.awaitExit(Duration.ofSeconds(30));
+            generation++;
+            ServiceProcess restarted = startMember(NODES.get(NODES.size() - 1), siteA, siteB);
+            restarted.awaitReady(START_DEADLINE);
+            members.add(restarted);
         }
 
         void stopMembers() {
@@ -270,9 +290,11 @@ class PromoteStoryTest {
 
             Failover over = steps.failOverAndAwait(cluster, "b");
             assertEquals(FailoverPhase.FAILOVER_PHASE_COMPLETED, over.getPhase(), over.toString());
-            Path atB = connectionPath(volume);
-            assertTrue(atB.startsWith(siteB), atB + " is not on site B");
-            assertArrayEquals(FIRST, ReplicationSteps.read(atB, FIRST_AT, FIRST.length));
+            for (ServiceProcess member : members) {
+                Path atB = ReplicationSteps.connectionPath(member, volume);
+                assertTrue(atB.startsWith(siteB), member + " hands out " + atB + ", not a path on site B");
+                assertArrayEquals(FIRST, ReplicationSteps.read(atB, FIRST_AT, FIRST.length));
+            }
         }
 
         /** B is the primary (no active backend), replication enabled, the sites table says B primary and C target. */

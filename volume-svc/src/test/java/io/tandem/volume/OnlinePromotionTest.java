@@ -140,16 +140,19 @@ class OnlinePromotionTest {
     @Test
     void aDriverFailureIsInternalAndTheRetryRunsTheDriverAgain() {
         long id = journal("promote", "promoting", CLUSTER);
+        List<String> before = targetIds();
         nodes.faults().failOnCall(Operation.UPDATE_HOST_REPLICATION, 1);
         var failed = assertCode(
-                Status.Code.INTERNAL, () -> node.stub().updateHostReplication(request(id, null, target("c", "/c2"))));
+                Status.Code.INTERNAL, () -> node.stub().updateHostReplication(request(id, null, target("z", "/c2"))));
         assertTrue(
                 failed.getStatus().getDescription().contains("Injected failure"),
                 failed.getStatus().getDescription());
         assertEquals(
+                before, targetIds(), "nothing will be committed, so the member's driver is back on the roles it had");
+        assertEquals(
                 ReplicationStatus.REPLICATION_STATUS_ENABLED,
                 node.stub()
-                        .updateHostReplication(request(id, null, target("c", "/c2")))
+                        .updateHostReplication(request(id, null, target("z", "/c2")))
                         .getReplicationStatus());
         assertEquals(2, nodes.faults().calls(Operation.UPDATE_HOST_REPLICATION));
     }
@@ -166,6 +169,13 @@ class OnlinePromotionTest {
                 target,
                 phase,
                 kind);
+    }
+
+    private List<String> targetIds() {
+        return node.stub()
+                .getNodeStatus(VolumeServiceGetNodeStatusRequest.getDefaultInstance())
+                .getCapabilities()
+                .getReplicationTargetIdsList();
     }
 
     private static ReplicationTarget target(String id, String location) {

@@ -99,10 +99,10 @@ public class OnlinePromotion {
                 node.identity().scope(),
                 newTargets,
                 volumes.size());
+        DriverCalls.run(
+                "reconfigure for promote " + row.id(), () -> node.driver().reconfigure(roles));
+        state.reconfigured(roles);
         try {
-            DriverCalls.run(
-                    "reconfigure for promote " + row.id(), () -> node.driver().reconfigure(roles));
-            state.reconfigured(roles);
             HostReplicationUpdate result =
                     DriverCalls.call("updateHostReplication for promote " + row.id(), () -> node.driver()
                             .updateHostReplication(row.previousStatus(), null, volumes));
@@ -112,8 +112,28 @@ public class OnlinePromotion {
                     result.replicationStatus(),
                     result.volumeUpdates().size());
             return result;
-        } catch (InvalidReplicationTargetException e) {
-            throw new InvalidArgumentException(e.getMessage());
+        } catch (RuntimeException e) {
+            // Nothing will be committed: the driver goes back to the roles the database still holds.
+            restore(node, current, row.id());
+            if (e instanceof InvalidReplicationTargetException invalid) {
+                throw new InvalidArgumentException(invalid.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    private void restore(ServingNode node, DriverContext previous, long promoteId) {
+        try {
+            DriverCalls.run("reconfigure back after promote " + promoteId, () -> node.driver()
+                    .reconfigure(previous));
+            state.reconfigured(previous);
+        } catch (RuntimeException e) {
+            LOG.warn(
+                    "Promote {}: {} could not take its previous site roles back ({}); it converges on the next"
+                            + " epoch or at its restart",
+                    promoteId,
+                    node.identity().describe(),
+                    e.getMessage());
         }
     }
 

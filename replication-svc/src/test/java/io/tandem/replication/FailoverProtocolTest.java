@@ -35,52 +35,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * The protocol after the claim, driven against scripted volume nodes: drain, promote on one member, the commit
  * (cluster, services, volumes, epoch, epoch key), FailoverCompleted to every member, and each way it can end —
  * completed, failback, reverted (invalid target), failed (driver error) and retried, completed with a fenced member.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class FailoverProtocolTest {
-    private static final String CLUSTER = "c1@fs";
-    private static final List<String> HOSTS = List.of("n1@fs", "n2@fs", "n3@fs");
-
-    private ReplicationHarness harness;
-    private List<RecordingVolumeNode> nodes;
-
-    @BeforeAll
-    void start() {
-        harness = ReplicationHarness.start(FailoverProtocolTest.class, ReplicationHarness.fastFailover());
-        nodes = List.of(RecordingVolumeNode.start(), RecordingVolumeNode.start(), RecordingVolumeNode.start());
-    }
-
-    @AfterAll
-    void stop() {
-        nodes.forEach(RecordingVolumeNode::close);
-        harness.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        nodes.forEach(RecordingVolumeNode::reset);
-        harness.reset();
-    }
-
-    /** Three members up at epoch 0 on the primary, targets b1 and b2. */
-    private List<Registration> threeMembers() {
-        harness.replicatedCluster(CLUSTER, List.of("b1", "b2"), HOSTS.toArray(String[]::new));
-        List<Registration> registrations = new ArrayList<>();
-        for (int i = 0; i < HOSTS.size(); i++) {
-            registrations.add(harness.member(nodes.get(i), HOSTS.get(i), CLUSTER, 0));
-        }
-        return registrations;
-    }
+class FailoverProtocolTest extends ThreeMemberClusterTest {
 
     /** Every node promotes like the reference driver: replicated volumes move to the target, the others to error. */
     private void promoteLikeTheDriver(Set<UUID> replicated, Set<UUID> notReplicated) {

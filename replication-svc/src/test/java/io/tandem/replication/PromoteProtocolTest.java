@@ -39,11 +39,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * A promote after the claim, driven against scripted volume nodes: drain, UpdateHostReplication on one member, the
@@ -51,42 +47,10 @@ import org.junit.jupiter.api.TestInstance;
  * to every member, and each way it can end — enabled with new targets, disabled without, reverted (targets the member
  * rejects), failed (driver error, unusable answer, nobody to run it) and retried from error.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PromoteProtocolTest {
-    private static final String CLUSTER = "c1@fs";
-    private static final List<String> HOSTS = List.of("n1@fs", "n2@fs", "n3@fs");
+class PromoteProtocolTest extends ThreeMemberClusterTest {
     private static final String PRIMARY = "/sites/primary/" + CLUSTER;
     private static final String B1 = "/sites/b1/" + CLUSTER;
     private static final String B2 = "/sites/b2/" + CLUSTER;
-
-    private ReplicationHarness harness;
-    private List<RecordingVolumeNode> nodes;
-
-    @BeforeAll
-    void start() {
-        harness = ReplicationHarness.start(PromoteProtocolTest.class, ReplicationHarness.fastFailover());
-        nodes = List.of(RecordingVolumeNode.start(), RecordingVolumeNode.start(), RecordingVolumeNode.start());
-    }
-
-    @AfterAll
-    void stop() {
-        nodes.forEach(RecordingVolumeNode::close);
-        harness.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        nodes.forEach(RecordingVolumeNode::reset);
-        harness.reset();
-    }
-
-    /** Three members up at epoch 0 on the primary, targets b1 and b2. */
-    private void threeMembers() {
-        harness.replicatedCluster(CLUSTER, List.of("b1", "b2"), HOSTS.toArray(String[]::new));
-        for (int i = 0; i < HOSTS.size(); i++) {
-            harness.member(nodes.get(i), HOSTS.get(i), CLUSTER, 0);
-        }
-    }
 
     /** The three members, converged on an earlier failover to {@code active} that committed {@code epoch}. */
     private void membersFailedOverAt(String active, long epoch) {
